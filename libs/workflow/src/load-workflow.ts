@@ -1,0 +1,115 @@
+import { readFileSync, realpathSync } from 'node:fs';
+import { readFile, stat } from 'node:fs/promises';
+import { dirname, join, relative, sep } from 'node:path';
+
+import { type Diagnostic, FlowlineError, compareDiagnostics, formatBytes } from '@flowline/core';
+
+import { compileDefinition } from './compile/compile-workflow.js';
+import type { CompiledWorkflow } from './compile/compiled-workflow.js';
+import type { WorkflowDefinition } from './definition/workflow-definition.js';
+import { DiagnosticSink } from './diagnostics.js';
+import { validateSchema } from './schema/schema-validator.js';
+import { parseSource } from './source/parse-source.js';
+import { DEFAULT_SOURCE_LIMITS, type SourceLimits } from './source/yaml-limits.js';
+import type { TemplateFileReader } from './validate/template-files.js';
+import { validateLogic } from './validate/validate-logic.js';
+
+export interface LoadWorkflowOptions {
+  /** The name diagnostics give the source: a path, or e.g. `<request>`. */
+  readonly file: string;
+  /** Reads `template_file`s; without it a workflow that names one is invalid. */
+  readonly readTemplateFile?: TemplateFileReader;
+  readonly limits?: SourceLimits;
+}
+
+export type LoadResult =
+  | { readonly ok: true; readonly workflow: CompiledWorkflow; readonly diagnostics: readonly Diagnostic[] }
+  | { readonly ok: false; readonly diagnostics: readonly Diagnostic[] };
+
+/**
+ * YAML text → `CompiledWorkflow`, or every problem found with its place.
+ * Stages: parse (syntax, limits) → JSON Schema → logic rules → compile. A stage
+ * runs only on what the previous one accepted, so one mistake gives one
+ * message, not a cascade. Warnings come back with a valid workflow too.
+ */
+export function loadWorkflow(text: string, options: LoadWorkflowOptions): LoadResult {
+  const sink = new DiagnosticSink(options.file);
+  const source = parseSource(text, sink, options.limits);
+  if (source === undefined || !validateSchema(source.value, source.positions, sink)) return failed(sink);
+  const definition = source.value as unknown as WorkflowDefinition;
+  const facts = validateLogic(definition, source.positions, sink, options.readTemplateFile);
+  if (sink.hasErrors || facts.dag === undefined) return failed(sink);
+  const workflow = compileDefinition(definition, { ...facts, dag: facts.dag });
+  return { ok: true, workflow, diagnostics: sink.items.sort(compareDiagnostics) };
+}
+
+/**
+ * Reads and loads a workflow file. `template_file`s are read relative to it.
+ * Throws `FlowlineError` (`file_unreadable`) when the file itself cannot be
+ * read: that is a problem with the request, not with a workflow.
+ */
+export async function loadWorkflowFile(
+  path: string,
+  limits: SourceLimits = DEFAULT_SOURCE_LIMITS,
+): Promise<LoadResult> {
+  const size = await stat(path).then(
+    (s) => s.size,
+    (error: unknown) => {
+      throw unreadable(path, error);
+    },
+  );
+  if (size > limits.maxBytes) {
+    const sink = new DiagnosticSink(path);
+    sink.error(
+      'file-too-large',
+      `file is ${formatBytes(size)}; workflow files are limited to ${formatBytes(limits.maxBytes)}`,
+      {
+        line: 1,
+        column: 1,
+        endLine: 1,
+        endColumn: 1,
+      },
+    );
+    return failed(sink);
+  }
+  const text = await readFile(path, 'utf8').catch((error: unknown) => {
+    throw unreadable(path, error);
+  });
+  return loadWorkflow(text, { file: path, readTemplateFile: templateFileReader(dirname(path)), limits });
+}
+
+function templateFileReader(directory: string): TemplateFileReader {
+  return (relativePath) => {
+    const full = join(directory, relativePath);
+    const shown = relative(process.cwd(), full) || full;
+    try {
+      // A symlink may not lead a workflow to read files outside its directory.
+      if (!isInside(realpathSync(directory), realpathSync(full))) {
+        return { ok: false, reason: `${shown} resolves outside the workflow's directory` };
+      }
+      return { ok: true, text: readFileSync(full, 'utf8'), file: shown };
+    } catch (error) {
+      return { ok: false, reason: `cannot read ${shown}: ${systemReason(error)}` };
+    }
+  };
+}
+
+function isInside(directory: string, path: string): boolean {
+  return path.startsWith(directory.endsWith(sep) ? directory : directory + sep);
+}
+
+function unreadable(path: string, error: unknown): FlowlineError {
+  return new FlowlineError('file_unreadable', `cannot read ${path}: ${systemReason(error)}`, { cause: error });
+}
+
+function systemReason(error: unknown): string {
+  const code = (error as NodeJS.ErrnoException).code;
+  if (code === 'ENOENT') return 'no such file';
+  if (code === 'EISDIR') return 'it is a directory';
+  if (code === 'EACCES') return 'permission denied';
+  return error instanceof Error ? error.message : String(error);
+}
+
+function failed(sink: DiagnosticSink): LoadResult {
+  return { ok: false, diagnostics: sink.items.sort(compareDiagnostics) };
+}

@@ -1,0 +1,148 @@
+import { TemplateRenderError } from '@flowline/core';
+import Handlebars from 'handlebars';
+
+import { quote } from '../util/describe.js';
+import { BUILTIN_HELPERS, HELPERS } from './helpers.js';
+import { type TemplateReference, type TemplateScan, scanTemplate } from './scan-template.js';
+import type { TemplateContext } from './template-context.js';
+
+/**
+ * One Handlebars environment for the whole process, holding exactly the
+ * language's helpers. Isolated from the global `Handlebars` so nothing else
+ * in the process can add helpers or partials to workflows.
+ */
+const handlebars = Handlebars.create();
+for (const [name, helper] of Object.entries(HELPERS)) handlebars.registerHelper(name, helper);
+
+const COMPILE_OPTIONS: CompileOptions = {
+  // A `{{path}}` that resolves to nothing is an error at run time, not an
+  // empty string that turns `rm -rf {{inputs.dir}}/build` into `rm -rf /build`.
+  strict: true,
+  // Templates call the language's helpers only; an unknown name fails to compile.
+  knownHelpersOnly: true,
+  knownHelpers: {
+    ...Object.fromEntries([...Object.keys(HELPERS), ...BUILTIN_HELPERS].map((name) => [name, true])),
+    log: false,
+  },
+  // No HTML escaping: templates produce shell scripts, prompts, JSON and
+  // Markdown, never HTML; escaping would turn `a && b` into `a &amp;&amp; b`.
+  noEscape: true,
+};
+
+/** A template ready to render, with what it reads known ahead of time. */
+export interface CompiledTemplate {
+  readonly source: string;
+  /** No expressions: rendering returns `source` without calling Handlebars. */
+  readonly isStatic: boolean;
+  readonly references: readonly TemplateReference[];
+  readonly helpers: TemplateScan['helpers'];
+  readonly render: (context: TemplateContext) => string;
+}
+
+/** Parses template text; throws Handlebars' parse error (see `describeParseError`). */
+export function parseTemplate(source: string): hbs.AST.Program {
+  return handlebars.parse(source);
+}
+
+/**
+ * Compiles a template once: parse, scan, and Handlebars code generation on
+ * first render. `parsed` lets a caller that already parsed (validation) hand
+ * the tree over instead of parsing twice.
+ */
+export function compileTemplate(source: string, parsed?: hbs.AST.Program): CompiledTemplate {
+  if (!source.includes('{{')) {
+    return { source, isStatic: true, references: [], helpers: [], render: () => source };
+  }
+  const program = parsed ?? parseTemplate(source);
+  const scan = scanTemplate(program);
+  const delegate = handlebars.compile(program, COMPILE_OPTIONS);
+  const template: CompiledTemplate = {
+    source,
+    isStatic: false,
+    references: scan.references,
+    helpers: scan.helpers,
+    render(context) {
+      try {
+        return delegate(context);
+      } catch (error) {
+        throw explainRenderFailure(template, context, error);
+      }
+    },
+  };
+  return template;
+}
+
+/** Renders a compiled template; failures are `TemplateRenderError`s that name the missing value. */
+export function render(template: CompiledTemplate, context: TemplateContext): string {
+  return template.render(context);
+}
+
+/** The bare Handlebars function with the language's options: the benchmark's floor. */
+export function compileBare(source: string): HandlebarsTemplateDelegate {
+  return handlebars.compile(source, COMPILE_OPTIONS);
+}
+
+/**
+ * Handlebars reports a missing value as `"pct" not defined in [object Object]`
+ * or a bare TypeError. Walk the template's own references against the
+ * context to name the first one that does not resolve.
+ */
+function explainRenderFailure(
+  template: CompiledTemplate,
+  context: TemplateContext,
+  error: unknown,
+): TemplateRenderError {
+  for (const reference of template.references) {
+    let value: unknown = context;
+    for (let i = 0; i < reference.path.length; i++) {
+      const part = reference.path[i]!;
+      const container = value;
+      value =
+        container !== null && typeof container === 'object' && Object.hasOwn(container, part)
+          ? (container as Record<string, unknown>)[part]
+          : undefined;
+      const isLast = i === reference.path.length - 1;
+      if (value === undefined && (!isLast || reference.mustExist)) {
+        const missing = reference.path.slice(0, i + 1).join('.');
+        const consequence = isLast ? '' : `, so ${reference.path.join('.')} cannot be read`;
+        return new TemplateRenderError(`${missing} is not defined${consequence} (in ${quote(template.source)})`, {
+          reference: reference.path.join('.'),
+          line: reference.line,
+          column: reference.column,
+        });
+      }
+    }
+  }
+  const reason = error instanceof Error ? error.message : String(error);
+  return new TemplateRenderError(`template ${quote(template.source)} failed: ${reason}`);
+}
+
+const TOKEN_WORDS: Record<string, string> = {
+  CLOSE: '"}}"',
+  CLOSE_UNESCAPED: '"}}}"',
+  EOF: 'the end of the text',
+  INVALID: 'invalid text',
+  OPEN_ENDBLOCK: '"{{/…}}"',
+  ID: 'a name',
+  CLOSE_SEXPR: '")"',
+};
+
+/**
+ * Handlebars parse errors are multi-line with an ASCII caret; turn one into a
+ * line number and a short reason: `expected "}}", got the end of the text`.
+ */
+export function describeParseError(error: unknown): { line: number; reason: string } {
+  const message = error instanceof Error ? error.message : String(error);
+  const line = Number(/on line (\d+)/.exec(message)?.[1] ?? /- (\d+):\d+$/.exec(message)?.[1] ?? 1);
+  const expecting = /Expecting (.+), got '(\w+)'/.exec(message);
+  if (expecting) {
+    const wanted = [...expecting[1]!.matchAll(/'(\w+)'/g)].map((m) => m[1]!);
+    const words = [...new Set(wanted.map((t) => TOKEN_WORDS[t]).filter((w): w is string => w !== undefined))];
+    const got = TOKEN_WORDS[expecting[2]!] ?? expecting[2]!;
+    return {
+      line,
+      reason: `expected ${words.length > 0 ? words.slice(0, 3).join(' or ') : 'an expression'}, got ${got}`,
+    };
+  }
+  return { line, reason: message.split('\n')[0]!.replace(/ - \d+:\d+$/, '') };
+}

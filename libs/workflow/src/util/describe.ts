@@ -1,0 +1,39 @@
+import type { ValuePath } from '../source/source-positions.js';
+
+/** Words for a value in an error message: `the number 30`, `"10 minutes"`, `a list`. */
+export function describeValue(value: unknown): string {
+  if (value === null) return 'null';
+  if (Array.isArray(value)) return 'a list';
+  switch (typeof value) {
+    case 'string':
+      return quote(value);
+    case 'number':
+    case 'boolean':
+      return `${typeof value} ${String(value)}`;
+    case 'object':
+      return 'a mapping';
+    default:
+      return typeof value;
+  }
+}
+
+/** A string in double quotes, cut to a readable length. */
+export function quote(text: string, max = 60): string {
+  const shown = text.length > max ? `${text.slice(0, max - 1)}…` : text;
+  return JSON.stringify(shown);
+}
+
+/** `a, b or c` */
+export function listWords(words: readonly string[], conjunction = 'or'): string {
+  if (words.length <= 1) return words.join('');
+  return `${words.slice(0, -1).join(', ')} ${conjunction} ${words[words.length - 1]!}`;
+}
+
+/** `['retry', 'max_attempts']` → `retry.max_attempts`; `['needs', 1]` → `needs[1]`. */
+export function formatField(path: ValuePath): string {
+  let out = '';
+  for (const segment of path) {
+    out += typeof segment === 'number' ? `[${segment}]` : out === '' ? segment : `.${segment}`;
+  }
+  return out;
+}

@@ -1,0 +1,243 @@
+import type { SourceSpan } from '@flowline/core';
+
+import type { Dag } from '../dag/dag.js';
+import type { ValuePath } from '../source/source-positions.js';
+import { KNOWN_HELPERS } from '../template/helpers.js';
+import type { TemplatePlace, TemplateReference } from '../template/scan-template.js';
+import { scanTemplate } from '../template/scan-template.js';
+import { CONTEXT_ROOTS, type ContextRoot, FIXED_FIELDS, STEP_VIEW_FIELDS } from '../template/template-context.js';
+import { describeParseError, parseTemplate } from '../template/template-engine.js';
+import { formatField, listWords } from '../util/describe.js';
+import { didYouMean } from '../util/did-you-mean.js';
+import type { TemplateField } from './template-fields.js';
+import type { ValidationContext } from './validation-context.js';
+
+/** A template read from its own file (`template_file`), whose positions are in that file. */
+export interface ExternalTemplateField extends TemplateField {
+  readonly file: string;
+}
+
+/** Parsed templates by field path (`steps.3.run`), handed to compilation so nothing is parsed twice. */
+export type ParsedTemplates = Map<string, hbs.AST.Program>;
+
+export function pathKey(path: ValuePath): string {
+  return path.join('.');
+}
+
+/**
+ * Parses every template and checks what it reads and calls: known helpers,
+ * known roots, declared inputs, secrets and env vars, existing steps that are
+ * ancestors of the reading step. With no DAG (there was a cycle) ancestry is
+ * not checked, to avoid a cascade of findings with one cause.
+ */
+export function checkTemplates(
+  context: ValidationContext,
+  dag: Dag | undefined,
+  fields: readonly (TemplateField | ExternalTemplateField)[],
+): ParsedTemplates {
+  const parsed: ParsedTemplates = new Map();
+  for (const field of fields) {
+    if (!field.source.includes('{{')) continue;
+    const checker = new FieldChecker(context, dag, field);
+    const program = checker.parse();
+    if (program === undefined) continue;
+    parsed.set(pathKey(field.path), program);
+    checker.check(program);
+  }
+  return parsed;
+}
+
+class FieldChecker {
+  private readonly stepEnv: ReadonlySet<string>;
+  private readonly reportedSteps = new Set<string>();
+
+  constructor(
+    private readonly context: ValidationContext,
+    private readonly dag: Dag | undefined,
+    private readonly field: TemplateField | ExternalTemplateField,
+  ) {
+    const stepIndex = field.scope.stepId === undefined ? undefined : context.stepIndex.get(field.scope.stepId);
+    const step = stepIndex === undefined ? undefined : context.definition.steps[stepIndex];
+    this.stepEnv = new Set(Object.keys(step?.env ?? {}));
+  }
+
+  parse(): hbs.AST.Program | undefined {
+    try {
+      return parseTemplate(this.field.source);
+    } catch (error) {
+      const unclosed = findUnclosedMustache(this.field.source);
+      if (unclosed !== undefined) {
+        this.report('template-syntax', 'template syntax error: "{{" is never closed with "}}"', unclosed);
+        return undefined;
+      }
+      const { line, reason } = describeParseError(error);
+      this.report('template-syntax', `template syntax error: ${reason}`, { line, column: 0 });
+      return undefined;
+    }
+  }
+
+  check(program: hbs.AST.Program): void {
+    const scan = scanTemplate(program);
+    for (const use of scan.unsupported) {
+      this.report('template-unsupported', `${use.what} are not supported in workflow templates`, use);
+    }
+    for (const helper of scan.helpers) {
+      if (!KNOWN_HELPERS.has(helper.name)) {
+        this.report(
+          'unknown-helper',
+          `unknown helper "${helper.name}"${didYouMean(helper.name, KNOWN_HELPERS)}`,
+          helper,
+        );
+      }
+    }
+    for (const reference of scan.references) this.checkReference(reference);
+  }
+
+  private checkReference(reference: TemplateReference): void {
+    const [root, name, member, detail] = reference.path;
+    if (!(CONTEXT_ROOTS as readonly string[]).includes(root!)) {
+      const hint = didYouMean(root!, CONTEXT_ROOTS);
+      this.report(
+        'unknown-variable',
+        `unknown template variable "${root!}"${hint}; templates read ${listWords([...CONTEXT_ROOTS], 'and')}`,
+        reference,
+      );
+      return;
+    }
+    const known = root as ContextRoot;
+    if (!this.field.scope.roots.has(known)) {
+      this.report('out-of-scope', `"${known}" cannot be read here: ${this.field.scope.reason}`, reference);
+      return;
+    }
+    switch (known) {
+      case 'inputs':
+        return this.checkDeclared(
+          name,
+          Object.keys(this.context.definition.inputs ?? {}),
+          'unknown-input',
+          'input',
+          'inputs:',
+          reference,
+        );
+      case 'secrets':
+        return this.checkDeclared(
+          name,
+          this.context.definition.secrets ?? [],
+          'undeclared-secret',
+          'secret',
+          'secrets:',
+          reference,
+        );
+      case 'env': {
+        const declared = [...Object.keys(this.context.definition.env ?? {}), ...this.stepEnv];
+        return this.checkDeclared(name, declared, 'unknown-env', 'environment variable', 'env:', reference);
+      }
+      case 'steps':
+        return this.checkStep(name, member, detail, reference);
+      case 'run':
+      case 'workflow':
+      case 'step': {
+        const fields = FIXED_FIELDS[known] ?? [];
+        if (name !== undefined && !fields.includes(name)) {
+          this.report(
+            'unknown-variable',
+            `${known}.${name} does not exist; ${known} has ${listWords(fields.map((f) => `${known}.${f}`))}`,
+            reference,
+          );
+        }
+        return;
+      }
+      case 'item':
+      case 'index':
+        return;
+    }
+  }
+
+  private checkDeclared(
+    name: string | undefined,
+    declared: readonly string[],
+    code: string,
+    noun: string,
+    where: string,
+    place: TemplatePlace,
+  ): void {
+    if (name === undefined || declared.includes(name)) return;
+    const hint = didYouMean(name, declared);
+    const advice = hint === '' ? `; declare it under ${where}` : hint;
+    this.report(code, `unknown ${noun} "${name}"${advice}`, place);
+  }
+
+  private checkStep(
+    id: string | undefined,
+    member: string | undefined,
+    key: string | undefined,
+    place: TemplatePlace,
+  ): void {
+    if (id === undefined) return;
+    const { stepIndex, definition } = this.context;
+    const index = stepIndex.get(id);
+    if (index === undefined) {
+      this.report('unknown-step-ref', `unknown step "${id}" in steps.${id}${didYouMean(id, stepIndex.keys())}`, place);
+      return;
+    }
+    const reader = this.field.scope.stepId;
+    if (reader === id) {
+      this.report('self-reference', `a step cannot read its own outputs or status (steps.${id})`, place);
+      return;
+    }
+    if (reader !== undefined && this.dag !== undefined && !this.dag.isAncestor(id, reader)) {
+      if (this.reportedSteps.has(id)) return; // once per field is enough
+      this.reportedSteps.add(id);
+      this.report(
+        'not-an-ancestor',
+        `reads steps.${id}, but "${id}" is not among its needs (directly or through other steps), so it may not have run yet; add it to needs`,
+        place,
+      );
+      return;
+    }
+    if (member !== undefined && !(STEP_VIEW_FIELDS as readonly string[]).includes(member)) {
+      this.report(
+        'unknown-step-field',
+        `steps.${id}.${member} does not exist; a step offers steps.${id}.outputs and steps.${id}.status`,
+        place,
+      );
+      return;
+    }
+    if (
+      member === 'outputs' &&
+      key !== undefined &&
+      key !== 'items' &&
+      definition.steps[index]!.for_each !== undefined
+    ) {
+      this.report(
+        'fan-out-outputs',
+        `steps.${id}.outputs.${key}: "${id}" runs for_each, so its outputs are steps.${id}.outputs.items (one entry per item)`,
+        place,
+      );
+    }
+  }
+
+  private report(code: string, message: string, place: TemplatePlace): void {
+    const field = this.field;
+    const stepId = field.scope.stepId;
+    const prefix = stepId !== undefined ? `step "${stepId}": ` : `${formatField(field.path)}: `;
+    const span: SourceSpan =
+      'file' in field
+        ? { line: place.line, column: place.column + 1, endLine: place.line, endColumn: place.column + 1 }
+        : this.context.positions.templateSpan(field.path, field.source, place);
+    this.context.sink.error(code, `${prefix}${message}`, span, {
+      path: field.path,
+      ...(stepId === undefined ? {} : { stepId }),
+      ...('file' in field ? { file: field.file } : {}),
+    });
+  }
+}
+
+/** The place of a `{{` with no `}}` after it: the commonest template typo, worth its own message. */
+function findUnclosedMustache(source: string): TemplatePlace | undefined {
+  const open = source.lastIndexOf('{{');
+  if (open === -1 || source.indexOf('}}', open) !== -1) return undefined;
+  const before = source.slice(0, open);
+  const line = before.split('\n').length;
+  return { line, column: open - (before.lastIndexOf('\n') + 1) };
+}
