@@ -1,0 +1,2 @@
+export { type CliIo, EXIT } from './cli-io.js';
+export { COMMANDS, main } from './main.js';
