@@ -109,7 +109,7 @@ function explain(error: ErrorObject, subject: Subject): Finding {
     case 'exclusiveMaximum':
       return {
         code: 'out-of-range',
-        message: `${field} must be ${String(params['comparison'])} ${String(params['limit'])}, got ${String(error.data)}`,
+        message: `${field} must be ${COMPARISON_WORDS[String(params['comparison'])] ?? ''} ${String(params['limit'])}, got ${String(error.data)}`,
       };
     case 'minItems':
       return {
@@ -154,6 +154,8 @@ function explainEnum(error: ErrorObject, subject: Subject): Finding {
   };
 }
 
+const COMPARISON_WORDS: Record<string, string> = { '<=': 'at most', '>=': 'at least', '<': 'less than', '>': 'more than' };
+
 /** Messages for the named patterns of the schema's `$defs`, keyed by definition. */
 const PATTERN_MESSAGES: Record<string, { code: string; rule: string }> = {
   duration: { code: 'bad-duration', rule: 'is not a duration; write a number and a unit: 250ms, 30s, 10m, 2h, 7d' },
@@ -179,7 +181,7 @@ function explainPattern(error: ErrorObject, subject: Subject): Finding {
   // Inside `propertyNames` the offending text is a key, not a value.
   const name = error.propertyName;
   const text = name ?? String(error.data);
-  const what = name === undefined ? `${subject.field} ${quote(text)}` : quote(text);
+  const what = name === undefined ? `${subject.field} ${quote(text)}` : `${subject.field} key ${quote(text)}`;
   const atKey = name === undefined ? {} : { atKey: name };
   if (known !== undefined) return { code: known.code, message: `${what.trim()} ${known.rule}`, ...atKey };
   const pattern = String((error.params as { pattern: string }).pattern);

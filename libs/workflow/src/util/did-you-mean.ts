@@ -22,18 +22,20 @@ export function closest(typed: string, candidates: Iterable<string>): string | u
   return best;
 }
 
-/** Levenshtein distance with one rolling row. */
+/**
+ * Optimal-string-alignment distance: Levenshtein plus transposition of
+ * neighbours, so the typo "biuld" is one edit from "build", as people count.
+ */
 export function editDistance(a: string, b: string): number {
-  const row = Array.from({ length: b.length + 1 }, (_, j) => j);
+  const rows: number[][] = Array.from({ length: a.length + 1 }, (_, i) => [i, ...Array<number>(b.length).fill(0)]);
+  for (let j = 1; j <= b.length; j++) rows[0]![j] = j;
   for (let i = 1; i <= a.length; i++) {
-    let diagonal = row[0]!;
-    row[0] = i;
     for (let j = 1; j <= b.length; j++) {
-      const above = row[j]!;
       const cost = a[i - 1] === b[j - 1] ? 0 : 1;
-      row[j] = Math.min(above + 1, row[j - 1]! + 1, diagonal + cost);
-      diagonal = above;
+      let best = Math.min(rows[i - 1]![j]! + 1, rows[i]![j - 1]! + 1, rows[i - 1]![j - 1]! + cost);
+      if (i > 1 && j > 1 && a[i - 1] === b[j - 2] && a[i - 2] === b[j - 1]) best = Math.min(best, rows[i - 2]![j - 2]! + 1);
+      rows[i]![j] = best;
     }
   }
-  return row[b.length]!;
+  return rows[a.length]![b.length]!;
 }

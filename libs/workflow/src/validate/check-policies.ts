@@ -37,14 +37,15 @@ export function checkPolicies(context: ValidationContext): void {
 }
 
 function checkBlock(context: ValidationContext, block: PolicyDefinition, at: ValuePath): void {
+  // Steps are named by the message prefix; `defaults:` is named here.
+  const scope = at[0] === 'defaults' ? 'defaults.' : '';
   for (const { path, zeroAllowed } of DURATIONS) {
     const text = valueAt(block, path);
     if (typeof text !== 'string') continue;
     const ms = parseDuration(text);
-    if (ms === undefined)
-      reportAt(context, [...at, ...path], 'bad-duration', `${path.join('.')} "${text}" is too large`);
-    else if (ms === 0 && !zeroAllowed)
-      reportAt(context, [...at, ...path], 'bad-duration', `${path.join('.')} must be longer than 0`);
+    const field = `${scope}${path.join('.')}`;
+    if (ms === undefined) reportAt(context, [...at, ...path], 'bad-duration', `${field} "${text}" is too large`);
+    else if (ms === 0 && !zeroAllowed) reportAt(context, [...at, ...path], 'bad-duration', `${field} must be longer than 0`);
   }
   for (const path of SIZES) {
     const text = valueAt(block, path);
@@ -59,7 +60,7 @@ function checkBlock(context: ValidationContext, block: PolicyDefinition, at: Val
         context,
         [...at, 'retry', 'max_delay'],
         'bad-duration',
-        `retry.max_delay ${retry.max_delay} is shorter than retry.initial_delay ${retry.initial_delay}`,
+        `${scope}retry.max_delay ${retry.max_delay} is shorter than ${scope}retry.initial_delay ${retry.initial_delay}`,
       );
     }
   }

@@ -64,7 +64,7 @@ function loadOne(
   }
   const result = read(path);
   if (!result.ok) {
-    reportAt(context, at, 'template-file-unreadable', `template_file "${path}": ${result.reason}`);
+    reportAt(context, at, 'template-file-unreadable', `template_file: ${result.reason}`);
     return undefined;
   }
   const bytes = Buffer.byteLength(result.text);
