@@ -45,11 +45,14 @@ export class Dag {
     const indexOf = new Map(ids.map((id, i) => [id, i]));
     const children: number[][] = ids.map(() => []);
     const parents: number[][] = ids.map(() => []);
+    const seen = new Set<number>();
     for (const { from, to } of edges) {
       const f = indexOf.get(from);
       const t = indexOf.get(to);
       if (f === undefined || t === undefined) throw new Error(`edge ${from} → ${to} names an unknown step`);
-      if (children[f]!.includes(t)) continue;
+      const key = f * ids.length + t; // exact below 2^53, i.e. for any workflow that fits in memory
+      if (seen.has(key)) continue;
+      seen.add(key);
       children[f]!.push(t);
       parents[t]!.push(f);
     }

@@ -8,7 +8,7 @@
 export function findCycles(adjacency: readonly (readonly number[])[]): number[][] {
   const cycles: number[][] = [];
   for (const component of stronglyConnectedComponents(adjacency)) {
-    const start = Math.min(...component);
+    const start = component.reduce((lowest, node) => Math.min(lowest, node));
     const members = new Set(component);
     const isLoop = component.length > 1 || adjacency[start]!.includes(start);
     if (isLoop) cycles.push(shortestLoop(adjacency, start, members));
