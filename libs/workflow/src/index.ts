@@ -22,7 +22,7 @@ export { Dag, type DagBuildResult, type DagEdge } from './dag/dag.js';
 export type { StepDefinition, WorkflowDefinition } from './definition/workflow-definition.js';
 export { GRAPH_FORMATS, type GraphFormat, renderGraph } from './graph/render-graph.js';
 export { type LoadResult, type LoadWorkflowOptions, loadWorkflow, loadWorkflowFile } from './load-workflow.js';
-export { DEFAULT_SOURCE_LIMITS, type SourceLimits } from './source/yaml-limits.js';
+export { DEFAULT_SOURCE_LIMITS, type SourceLimits } from './source/source-limits.js';
 export { HELPERS, KNOWN_HELPERS } from './template/helpers.js';
 export type { StepView, TemplateContext } from './template/template-context.js';
 export { type CompiledTemplate, compileBare, compileTemplate, render } from './template/template-engine.js';

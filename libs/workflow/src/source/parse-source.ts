@@ -1,9 +1,11 @@
-import { formatBytes } from '@flowline/core';
-import { type Document, LineCounter, type YAMLError, isMap, isScalar, parseDocument, visit } from 'yaml';
+import { assertNever, formatBytes } from '@flowline/core';
+import { type Document, type YAMLError, isAlias, isScalar, visit } from 'yaml';
 
 import type { DiagnosticSink } from '../diagnostics.js';
+import { type FastParseError, parseFast } from './fast-yaml.js';
+import { DEFAULT_SOURCE_LIMITS, type SourceLimits } from './source-limits.js';
 import { SourcePositions } from './source-positions.js';
-import { DEFAULT_SOURCE_LIMITS, type SourceLimits, checkYamlLimits } from './yaml-limits.js';
+import { type LimitViolation, checkValueLimits } from './value-limits.js';
 
 /** A workflow file parsed into a plain value, with the means to point back into its text. */
 export interface ParsedSource {
@@ -11,10 +13,16 @@ export interface ParsedSource {
   readonly positions: SourcePositions;
 }
 
+const START = { line: 1, column: 1, endLine: 1, endColumn: 1 };
+
 /**
  * YAML text → plain value, or diagnostics that say where and why not. Checks,
- * in order: size, YAML syntax (one document, unique keys, known tags), alias
- * expansion and depth, and that the root is a mapping.
+ * in order: size; YAML syntax (one document, unique keys, known tags and
+ * anchors); alias expansion and depth; a mapping at the top.
+ *
+ * The value comes from the fast parser. When it refuses the text, the
+ * `yaml` package parses it again to say precisely where and why: it is the
+ * authority on messages, the fast parser only on speed.
  */
 export function parseSource(
   text: string,
@@ -30,40 +38,50 @@ export function parseSource(
     );
     return undefined;
   }
-  const lineCounter = new LineCounter();
-  // YAML 1.2 core schema: `yes`/`on` stay strings. Merge keys (`<<: *x`) are
-  // allowed because sharing blocks through anchors is what people use them for.
-  const doc = parseDocument(text, { lineCounter, prettyErrors: false, merge: true, uniqueKeys: true });
-  const positions = new SourcePositions(doc, lineCounter, text);
-  if (reportYamlErrors(doc, text, positions, sink)) return undefined;
-
-  const violation = checkYamlLimits(doc, limits);
-  if (violation !== undefined) {
-    const range = violation.node.range;
-    sink.error(violation.code, violation.message, range ? positions.spanOfOffsets(range[0], range[1]) : START);
+  const positions = new SourcePositions(text);
+  const fast = parseFast(text);
+  if (!fast.ok) {
+    reportSyntax(fast.error, text, positions, sink);
     return undefined;
   }
-  // Our own pass above bounded alias expansion precisely; yaml's built-in
-  // counter would refuse a legitimate anchor reused by thousands of steps.
-  const value: unknown = doc.toJS({ maxAliasCount: -1 });
-  if (value === null || value === undefined) {
+  const violation = checkValueLimits(fast.value, limits);
+  if (violation !== undefined) {
+    const message = limitMessage(violation, limits, positions.aliasAt(violation.path));
+    sink.error(violation.code, message, positions.valueSpan(violation.path), { path: violation.path });
+    return undefined;
+  }
+  if (fast.value === null || fast.value === undefined) {
     sink.error('yaml-empty', 'the file is empty; a workflow needs at least `name` and `steps`', START);
     return undefined;
   }
-  if (!isMap(doc.contents)) {
+  if (typeof fast.value !== 'object' || Array.isArray(fast.value)) {
     sink.error(
       'yaml-root-not-mapping',
-      `the top level must be a mapping (name:, steps:, …), found ${describeValue(value)}`,
+      `the top level must be a mapping (name:, steps:, …), found ${Array.isArray(fast.value) ? 'a sequence' : `${typeof fast.value} ${JSON.stringify(fast.value).slice(0, 40)}`}`,
       positions.valueSpan([]),
     );
     return undefined;
   }
-  return { value: value as Record<string, unknown>, positions };
+  return { value: fast.value as Record<string, unknown>, positions };
 }
 
-const START = { line: 1, column: 1, endLine: 1, endColumn: 1 };
+function limitMessage(violation: LimitViolation, limits: SourceLimits, alias: string | undefined): string {
+  const named = alias === undefined ? 'an alias' : `alias *${alias}`;
+  switch (violation.code) {
+    case 'yaml-too-deep':
+      return `nesting is deeper than ${limits.maxDepth} levels`;
+    case 'yaml-recursive-alias':
+      return `${named} refers to a node that contains it`;
+    case 'yaml-alias-limit':
+      return `YAML aliases expand to more than ${limits.maxAliasExpansion} nodes; a file that grows like this is a resource-exhaustion ("billion laughs") attack`;
+    default:
+      return assertNever(violation.code, 'limit');
+  }
+}
 
-function reportYamlErrors(doc: Document, text: string, positions: SourcePositions, sink: DiagnosticSink): boolean {
+/** Reports why the text is not valid YAML, in the `yaml` package's words and places. */
+function reportSyntax(fastError: FastParseError, text: string, positions: SourcePositions, sink: DiagnosticSink): void {
+  const doc = positions.document;
   // A stack overflow inside the parser repeats once per open level; one line says it.
   const problems = [...doc.errors, ...doc.warnings].filter(
     (e, i, all) => e.code !== 'RESOURCE_EXHAUSTION' || all.findIndex((x) => x.code === e.code) === i,
@@ -72,7 +90,26 @@ function reportYamlErrors(doc: Document, text: string, positions: SourcePosition
     const [start, end] = problem.pos;
     sink.error(yamlCode(problem), yamlMessage(problem, doc, text, positions), positions.spanOfOffsets(start, end));
   }
-  return problems.length > 0;
+  if (problems.length > 0 || reportUnknownAliases(doc, positions, sink)) return;
+  // The two parsers disagree about this text: say what the fast one found.
+  const at = { line: fastError.line, column: fastError.column, endLine: fastError.line, endColumn: fastError.column };
+  sink.error('yaml-syntax', lowerFirst(fastError.message), at);
+}
+
+function reportUnknownAliases(doc: Document, positions: SourcePositions, sink: DiagnosticSink): boolean {
+  let found = false;
+  visit(doc, {
+    Alias(_, alias) {
+      if (!isAlias(alias) || alias.resolve(doc) !== undefined || !alias.range) return;
+      found = true;
+      sink.error(
+        'yaml-unknown-alias',
+        `alias *${alias.source} has no anchor &${alias.source} before it`,
+        positions.spanOfOffsets(alias.range[0], alias.range[1]),
+      );
+    },
+  });
+  return found;
 }
 
 function yamlCode(problem: YAMLError): string {
@@ -125,11 +162,6 @@ function duplicateKeyMessage(doc: Document, offset: number, positions: SourcePos
     },
   });
   return message;
-}
-
-function describeValue(value: unknown): string {
-  if (Array.isArray(value)) return 'a sequence';
-  return `a ${typeof value} (${JSON.stringify(value).slice(0, 40)})`;
 }
 
 function lowerFirst(text: string): string {

@@ -1,7 +1,7 @@
 import type { SourceSpan } from '@flowline/core';
 import {
   type Document,
-  type LineCounter,
+  LineCounter,
   type Node,
   type Pair,
   type Scalar,
@@ -9,29 +9,37 @@ import {
   isMap,
   isScalar,
   isSeq,
+  parseDocument,
 } from 'yaml';
 
 /** A path into the workflow value, as JSON Schema and the validator see it. */
 export type ValuePath = readonly (string | number)[];
 
+/** Options of the positioned parse; parse-source.ts reports its errors. */
+export const YAML_OPTIONS = { prettyErrors: false, merge: true, uniqueKeys: true } as const;
+
 const MERGE_KEY = '<<';
+const START: SourceSpan = { line: 1, column: 1, endLine: 1, endColumn: 1 };
 
 /**
- * Maps paths in the parsed value back to places in the YAML text. Built once
- * per file; lookups walk the YAML tree only when a diagnostic needs a place,
- * so valid files never pay for it.
+ * Maps paths in the parsed value back to places in the YAML text. The
+ * position-carrying `yaml` document is built on the first lookup, so a valid
+ * workflow, which needs no places, never pays for it.
  */
 export class SourcePositions {
-  constructor(
-    private readonly doc: Document,
-    private readonly lineCounter: LineCounter,
-    private readonly text: string,
-  ) {}
+  private parsed: { readonly doc: Document; readonly lineCounter: LineCounter } | undefined;
+
+  constructor(private readonly text: string) {}
+
+  /** The `yaml` document with source ranges, built now if it was not yet. */
+  get document(): Document {
+    return this.positioned().doc;
+  }
 
   /** The span of the value at `path`, or of its nearest existing ancestor. */
   valueSpan(path: ValuePath): SourceSpan {
     const found = this.find(path);
-    return this.spanOfRange(found.node?.range ?? this.doc.range);
+    return this.spanOfRange(found.node?.range ?? this.document.range);
   }
 
   /** The span of the key holding `path`'s last segment (for "unknown field" errors). */
@@ -42,17 +50,18 @@ export class SourcePositions {
     return this.valueSpan(path);
   }
 
-  /** The span of a source offset range. */
-  spanOfOffsets(start: number, end: number): SourceSpan {
-    const from = this.lineCounter.linePos(start);
-    const to = this.lineCounter.linePos(Math.max(start, end));
-    return { line: from.line, column: from.col, endLine: to.line, endColumn: to.col };
+  /** The anchor name when the value at `path` is written as an alias (`*name`). */
+  aliasAt(path: ValuePath): string | undefined {
+    const found = this.find(path);
+    return found.complete && isAlias(found.node) ? found.node.source : undefined;
   }
 
-  /** The scalar node at `path`, when there is one; templates use it to point inside a string. */
-  scalarAt(path: ValuePath): Scalar | undefined {
-    const found = this.find(path);
-    return found.complete && isScalar(found.node) ? found.node : undefined;
+  /** The span of a source offset range. */
+  spanOfOffsets(start: number, end: number): SourceSpan {
+    const lineCounter = this.positioned().lineCounter;
+    const from = lineCounter.linePos(start);
+    const to = lineCounter.linePos(Math.max(start, end));
+    return { line: from.line, column: from.col, endLine: to.line, endColumn: to.col };
   }
 
   /**
@@ -62,10 +71,10 @@ export class SourcePositions {
    * otherwise the scalar's start, which is still the right line to look at.
    */
   templateSpan(path: ValuePath, template: string, place: { line: number; column: number }): SourceSpan {
-    const scalar = this.scalarAt(path);
-    const range = scalar?.range;
-    if (!scalar || !range) return this.valueSpan(path);
-    const offset = this.offsetInScalar(scalar.type, range[0], template, place);
+    const found = this.find(path);
+    const scalar = found.complete ? this.resolve(found.node) : null;
+    if (!isScalar(scalar) || !scalar.range) return this.valueSpan(path);
+    const offset = this.offsetInScalar(scalar.type, scalar.range[0], template, place);
     return offset === undefined ? this.valueSpan(path) : this.spanOfOffsets(offset, offset);
   }
 
@@ -83,7 +92,7 @@ export class SourcePositions {
     if (type === 'BLOCK_LITERAL') {
       let lineStart = this.text.indexOf('\n', start) + 1;
       if (lineStart === 0) return undefined;
-      const indent = /^ */.exec(this.text.slice(lineStart))![0].length;
+      const indent = /^ */.exec(this.text.slice(lineStart, lineStart + 200))![0].length;
       for (let line = 1; line < place.line; line++) {
         const next = this.text.indexOf('\n', lineStart);
         if (next === -1) return undefined;
@@ -94,32 +103,44 @@ export class SourcePositions {
     return undefined;
   }
 
-  private spanOfRange(range: readonly [number, number, number] | null | undefined): SourceSpan {
-    if (!range) return { line: 1, column: 1, endLine: 1, endColumn: 1 };
-    return this.spanOfOffsets(range[0], range[1]);
+  private positioned(): { readonly doc: Document; readonly lineCounter: LineCounter } {
+    if (this.parsed === undefined) {
+      const lineCounter = new LineCounter();
+      this.parsed = { doc: parseDocument(this.text, { ...YAML_OPTIONS, lineCounter }), lineCounter };
+    }
+    return this.parsed;
   }
 
+  private spanOfRange(range: readonly [number, number, number] | null | undefined): SourceSpan {
+    return range ? this.spanOfOffsets(range[0], range[1]) : START;
+  }
+
+  /**
+   * Walks the document along `path`, following aliases into their anchors on
+   * the way down. The last node is kept as written, so a path that ends at an
+   * alias points at the alias, where the problem shows.
+   */
   private find(path: ValuePath): { node: Node | null; pair?: Pair; complete: boolean } {
-    let node = this.resolve(this.doc.contents);
+    let node = this.document.contents;
     let pair: Pair | undefined;
     for (const segment of path) {
-      const next = this.child(node, segment);
-      if (next === undefined) return pair === undefined ? { node, complete: false } : { node, pair, complete: false };
+      const next = this.child(this.resolve(node), segment);
+      if (next === undefined) return { node, ...(pair && { pair }), complete: false };
       node = next.node;
       pair = next.pair;
     }
-    return pair === undefined ? { node, complete: true } : { node, pair, complete: true };
+    return { node, ...(pair && { pair }), complete: true };
   }
 
   private child(node: Node | null, segment: string | number): { node: Node | null; pair?: Pair } | undefined {
     if (isSeq(node) && typeof segment === 'number') {
       const item = node.items[segment] as Node | undefined;
-      return item === undefined ? undefined : { node: this.resolve(item) };
+      return item === undefined ? undefined : { node: item };
     }
     if (!isMap(node)) return undefined;
     const key = String(segment);
     for (const pair of node.items) {
-      if (scalarKey(pair) === key) return { node: this.resolve(pair.value as Node | null), pair };
+      if (scalarKey(pair) === key) return { node: pair.value as Node | null, pair };
     }
     // Keys brought in by a YAML merge (`<<: *defaults`) live in the anchored map.
     for (const pair of node.items) {
@@ -139,7 +160,7 @@ export class SourcePositions {
   }
 
   private resolve(node: Node | null): Node | null {
-    if (isAlias(node)) return (node.resolve(this.doc) as Node | undefined) ?? null;
+    if (isAlias(node)) return (node.resolve(this.document) as Node | undefined) ?? null;
     return node;
   }
 }
