@@ -28,6 +28,9 @@ const coreInt = new jsyaml.Type('tag:yaml.org,2002:int', {
 
 const coreFloat = new jsyaml.Type('tag:yaml.org,2002:float', {
   kind: 'scalar',
+  // Integer text is never a float, even under an explicit `!!float` (which the yaml
+  // package turns into the string "1"): refusing sends such rare files to the
+  // yaml path, which reports them, rather than giving them a different value.
   resolve: (text: string) => FLOAT.test(text) && !INT.test(text),
   construct(text: string) {
     const lower = text.toLowerCase();

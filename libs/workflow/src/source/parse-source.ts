@@ -136,7 +136,7 @@ function yamlMessage(problem: YAMLError, doc: Document, text: string, positions:
     case 'RESOURCE_EXHAUSTION':
       return 'nesting is too deep to parse';
     case 'TAG_RESOLVE_FAILED':
-      return `unknown YAML tag ${text.slice(problem.pos[0], problem.pos[1]).split(/\s/)[0] ?? ''}; workflows use plain YAML values`;
+      return `YAML tag ${text.slice(problem.pos[0], problem.pos[1]).split(/\s/)[0] ?? ''} cannot be used here; workflows use plain YAML values`;
     default:
       return lowerFirst(problem.message.replace(/\s+/g, ' ').trim());
   }
