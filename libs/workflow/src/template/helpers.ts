@@ -1,3 +1,5 @@
+import type Handlebars from 'handlebars';
+
 import { isTruthyValue } from './truthiness.js';
 
 /**
@@ -103,7 +105,47 @@ export const HELPERS = {
 
 export type HelperName = keyof typeof HELPERS;
 
+/**
+ * `{{#if}}` and `{{#unless}}` judge by the language's truthiness, not
+ * Handlebars' (for which the text "false" is true): outputs arrive as text,
+ * and a step that wrote `ok=false` must read as false everywhere.
+ */
+export const BLOCK_HELPERS = {
+  if(this: unknown, value: unknown, options: Handlebars.HelperOptions): string {
+    return isTruthyValue(value) ? options.fn(this) : options.inverse(this);
+  },
+  unless(this: unknown, value: unknown, options: Handlebars.HelperOptions): string {
+    return isTruthyValue(value) ? options.inverse(this) : options.fn(this);
+  },
+} as const;
+
 /** Handlebars' built-in helpers a template may use; `log` and partials are not among them. */
 export const BUILTIN_HELPERS = ['if', 'unless', 'each', 'with', 'lookup'] as const;
 
 export const KNOWN_HELPERS: ReadonlySet<string> = new Set([...Object.keys(HELPERS), ...BUILTIN_HELPERS]);
+
+/** How many positional arguments each helper takes: [fewest, most]. */
+export const HELPER_ARITY: Readonly<Record<string, readonly [number, number]>> = {
+  eq: [2, 2],
+  ne: [2, 2],
+  lt: [2, 2],
+  lte: [2, 2],
+  gt: [2, 2],
+  gte: [2, 2],
+  and: [1, Infinity],
+  or: [1, Infinity],
+  not: [1, 1],
+  contains: [2, 2],
+  default: [2, 2],
+  json: [1, 2],
+  len: [1, 1],
+  join: [1, 2],
+  lower: [1, 1],
+  upper: [1, 1],
+  trim: [1, 1],
+  if: [1, 1],
+  unless: [1, 1],
+  each: [1, 1],
+  with: [1, 1],
+  lookup: [2, 2],
+};

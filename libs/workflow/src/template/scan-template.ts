@@ -20,7 +20,8 @@ export interface TemplateReference extends TemplatePlace {
 
 export interface TemplateScan {
   readonly references: readonly TemplateReference[];
-  readonly helpers: readonly (TemplatePlace & { readonly name: string })[];
+  /** Helper calls with how many positional arguments each was given. */
+  readonly helpers: readonly (TemplatePlace & { readonly name: string; readonly arguments: number })[];
   /** Partials and decorators: Handlebars features the language leaves out. */
   readonly unsupported: readonly (TemplatePlace & { readonly what: string })[];
 }
@@ -65,7 +66,8 @@ function walkStatement(node: Node, scope: Scope, scan: MutableScan): void {
     }
     case 'BlockStatement': {
       const b = node as hbs.AST.BlockStatement;
-      walkCall(b.path, b.params, b.hash, scope, scan, false);
+      // `{{#a.b}}…{{/a.b}}` with no arguments is a strict lookup, like `{{a.b}}`.
+      walkCall(b.path, b.params, b.hash, scope, scan, true);
       const inner = innerScope(b, scope);
       walkProgram(b.program, inner, scan);
       walkProgram(b.inverse, scope, scan);
@@ -93,8 +95,9 @@ function innerScope(block: hbs.AST.BlockStatement, scope: Scope): Scope {
 }
 
 /**
- * `{{name args…}}` calls a helper; `{{name}}` alone calls one only when a
- * helper has that name, as in Handlebars itself; otherwise it is a lookup.
+ * `{{name args…}}` and `(name …)` call a helper; `{{name}}` alone calls one
+ * only when a helper has that name (written plainly, not `./name`), as in
+ * Handlebars itself; otherwise it is a lookup.
  */
 function walkCall(
   path: PathExpression | hbs.AST.Literal,
@@ -102,16 +105,17 @@ function walkCall(
   hash: hbs.AST.Hash | undefined,
   scope: Scope,
   scan: MutableScan,
-  isMustache: boolean,
+  pathMustExist: boolean,
+  alwaysHelper = false,
 ): void {
   const hasArgs = params.length > 0 || (hash?.pairs.length ?? 0) > 0;
   if (path.type === 'PathExpression') {
     const p = path as PathExpression;
-    const simpleName = p.parts.length === 1 && !p.data && p.depth === 0 && !p.original.startsWith('this');
-    if (hasArgs || (simpleName && KNOWN_HELPERS.has(p.parts[0]!))) {
-      scan.helpers.push({ name: p.original, ...place(p) });
+    const plainName = p.parts.length === 1 && !p.data && p.depth === 0 && p.original === p.parts[0];
+    if (alwaysHelper || hasArgs || (plainName && KNOWN_HELPERS.has(p.parts[0]!))) {
+      scan.helpers.push({ name: p.original, arguments: params.length, ...place(p) });
     } else {
-      reference(p, scope, scan, isMustache);
+      reference(p, scope, scan, pathMustExist);
     }
   }
   for (const param of params) walkExpression(param, scope, scan);
@@ -122,7 +126,7 @@ function walkExpression(node: Expression, scope: Scope, scan: MutableScan): void
   if (node.type === 'PathExpression') reference(node as PathExpression, scope, scan, false);
   else if (node.type === 'SubExpression') {
     const s = node as hbs.AST.SubExpression;
-    walkCall(s.path, s.params, s.hash, scope, scan, false);
+    walkCall(s.path, s.params, s.hash, scope, scan, false, true);
   }
 }
 

@@ -1,10 +1,12 @@
-import { TemplateRenderError } from '@flowline/core';
+import { TemplateRenderError, ValidationError } from '@flowline/core';
 import Handlebars from 'handlebars';
 
 import { quote } from '../util/describe.js';
-import { BUILTIN_HELPERS, HELPERS } from './helpers.js';
+import { BLOCK_HELPERS, BUILTIN_HELPERS, HELPERS } from './helpers.js';
+import { parseSimpleTemplate } from './parse-simple-template.js';
 import { type TemplateReference, type TemplateScan, scanTemplate } from './scan-template.js';
 import type { TemplateContext } from './template-context.js';
+import { templateProblems } from './template-problems.js';
 
 /**
  * One Handlebars environment for the whole process, holding exactly the
@@ -12,7 +14,38 @@ import type { TemplateContext } from './template-context.js';
  * in the process can add helpers or partials to workflows.
  */
 const handlebars = Handlebars.create();
-for (const [name, helper] of Object.entries(HELPERS)) handlebars.registerHelper(name, helper);
+for (const [name, helper] of Object.entries({ ...HELPERS, ...BLOCK_HELPERS })) handlebars.registerHelper(name, helper);
+
+/** The parts of Handlebars' (untyped) code generator that `append` uses. */
+interface CodeGenerator {
+  isInline(): number;
+  replaceStack(callback: (current: unknown) => unknown[]): void;
+  popStack(): unknown;
+  pushSource(source: unknown): void;
+  appendToBuffer(source: unknown): unknown;
+  append(): void;
+  /** The class nested blocks are generated with. */
+  compiler: unknown;
+}
+type CodeGeneratorClass = new () => CodeGenerator;
+
+/**
+ * With `noEscape`, Handlebars 4.7 appends values raw and joins adjacent
+ * appends with `+`, so `{{a}}{{b}}` with a=1, b=2 renders "3" and two `true`s
+ * render "2" (handlebars-lang/handlebars.js#1838). Turn each appended value
+ * into text first, as escaping would. Only this environment's generator.
+ */
+const environment = handlebars as unknown as { JavaScriptCompiler: CodeGeneratorClass };
+const BaseGenerator = environment.JavaScriptCompiler;
+class TextAppendingGenerator extends BaseGenerator {
+  override append(): void {
+    if (!this.isInline()) return super.append();
+    this.replaceStack((current) => [' != null ? "" + ', current, ' : ""']);
+    this.pushSource(this.appendToBuffer(this.popStack()));
+  }
+}
+TextAppendingGenerator.prototype.compiler = TextAppendingGenerator; // nested blocks use it too
+environment.JavaScriptCompiler = TextAppendingGenerator;
 
 const COMPILE_OPTIONS: CompileOptions = {
   // A `{{path}}` that resolves to nothing is an error at run time, not an
@@ -41,7 +74,7 @@ export interface CompiledTemplate {
 
 /** Parses template text; throws Handlebars' parse error (see `describeParseError`). */
 export function parseTemplate(source: string): hbs.AST.Program {
-  return handlebars.parse(source);
+  return parseSimpleTemplate(source) ?? handlebars.parse(source);
 }
 
 /**
@@ -55,6 +88,8 @@ export function compileTemplate(source: string, parsed?: hbs.AST.Program): Compi
   }
   const program = parsed ?? parseTemplate(source);
   const scan = scanTemplate(program);
+  const [problem] = templateProblems(scan);
+  if (problem !== undefined) throw new ValidationError(problem.code, `${problem.message} (in ${quote(source)})`);
   const delegate = handlebars.compile(program, COMPILE_OPTIONS);
   const template: CompiledTemplate = {
     source,

@@ -2,11 +2,11 @@ import type { SourceSpan } from '@flowline/core';
 
 import type { Dag } from '../dag/dag.js';
 import type { ValuePath } from '../source/source-positions.js';
-import { KNOWN_HELPERS } from '../template/helpers.js';
 import type { TemplatePlace, TemplateReference } from '../template/scan-template.js';
 import { scanTemplate } from '../template/scan-template.js';
 import { CONTEXT_ROOTS, type ContextRoot, FIXED_FIELDS, STEP_VIEW_FIELDS } from '../template/template-context.js';
 import { describeParseError, parseTemplate } from '../template/template-engine.js';
+import { templateProblems } from '../template/template-problems.js';
 import { formatField, listWords } from '../util/describe.js';
 import { didYouMean } from '../util/did-you-mean.js';
 import type { TemplateField } from './template-fields.js';
@@ -78,18 +78,7 @@ class FieldChecker {
 
   check(program: hbs.AST.Program): void {
     const scan = scanTemplate(program);
-    for (const use of scan.unsupported) {
-      this.report('template-unsupported', `${use.what} are not supported in workflow templates`, use);
-    }
-    for (const helper of scan.helpers) {
-      if (!KNOWN_HELPERS.has(helper.name)) {
-        this.report(
-          'unknown-helper',
-          `unknown helper "${helper.name}"${didYouMean(helper.name, KNOWN_HELPERS)}`,
-          helper,
-        );
-      }
-    }
+    for (const problem of templateProblems(scan)) this.report(problem.code, problem.message, problem);
     for (const reference of scan.references) this.checkReference(reference);
   }
 
