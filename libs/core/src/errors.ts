@@ -34,3 +34,12 @@ export class TemplateRenderError extends FlowlineError {
     super('template_render_failed', message, details === undefined ? {} : { details });
   }
 }
+
+/**
+ * The message of anything thrown. Duck-typed rather than `instanceof Error`,
+ * which fails for errors from another realm (a vm context, a worker).
+ */
+export function errorMessage(error: unknown): string {
+  if (typeof error === 'object' && error !== null && 'message' in error) return String(error.message);
+  return String(error);
+}

@@ -7,7 +7,7 @@ export {
   formatDiagnostic,
   hasErrors,
 } from './diagnostic.js';
-export { FlowlineError, TemplateRenderError, ValidationError } from './errors.js';
+export { FlowlineError, TemplateRenderError, ValidationError, errorMessage } from './errors.js';
 export {
   INPUT_TYPES,
   type InputType,
@@ -18,4 +18,4 @@ export {
   isStepType,
 } from './step-types.js';
 export { DURATION_PATTERN, SIZE_PATTERN, formatBytes, formatDuration, parseDuration, parseSize } from './units.js';
-export { canonicalJson, sha256Hex } from './canonical-json.js';
+export { sha256Hex } from './hash.js';

@@ -2,7 +2,7 @@ import { readFileSync, realpathSync } from 'node:fs';
 import { readFile, stat } from 'node:fs/promises';
 import { dirname, join, relative, sep } from 'node:path';
 
-import { type Diagnostic, FlowlineError, compareDiagnostics, formatBytes } from '@flowline/core';
+import { type Diagnostic, FlowlineError, compareDiagnostics, errorMessage, formatBytes } from '@flowline/core';
 
 import { compileDefinition } from './compile/compile-workflow.js';
 import type { CompiledWorkflow } from './compile/compiled-workflow.js';
@@ -10,7 +10,7 @@ import type { WorkflowDefinition } from './definition/workflow-definition.js';
 import { DiagnosticSink } from './diagnostics.js';
 import { validateSchema } from './schema/schema-validator.js';
 import { parseSource } from './source/parse-source.js';
-import { DEFAULT_SOURCE_LIMITS, type SourceLimits } from './source/yaml-limits.js';
+import { DEFAULT_SOURCE_LIMITS, type SourceLimits } from './source/source-limits.js';
 import type { TemplateFileReader } from './validate/template-files.js';
 import { validateLogic } from './validate/validate-logic.js';
 
@@ -39,7 +39,7 @@ export function loadWorkflow(text: string, options: LoadWorkflowOptions): LoadRe
   const definition = source.value as unknown as WorkflowDefinition;
   const facts = validateLogic(definition, source.positions, sink, options.readTemplateFile);
   if (sink.hasErrors || facts.dag === undefined) return failed(sink);
-  const workflow = compileDefinition(definition, { ...facts, dag: facts.dag });
+  const workflow = compileDefinition(definition, { ...facts, dag: facts.dag }, text);
   return { ok: true, workflow, diagnostics: sink.items.sort(compareDiagnostics) };
 }
 
@@ -107,7 +107,7 @@ function systemReason(error: unknown): string {
   if (code === 'ENOENT') return 'no such file';
   if (code === 'EISDIR') return 'it is a directory';
   if (code === 'EACCES') return 'permission denied';
-  return error instanceof Error ? error.message : String(error);
+  return errorMessage(error);
 }
 
 function failed(sink: DiagnosticSink): LoadResult {

@@ -1,5 +1,7 @@
 import { parseArgs } from 'node:util';
 
+import { errorMessage } from '@flowline/core';
+
 import { type CliIo, EXIT, UsageError, painter } from './cli-io.js';
 import type { Command, ParsedCommand } from './command.js';
 import { graphCommand } from './commands/graph-command.js';
@@ -54,10 +56,9 @@ function parseCommand(command: Command, args: readonly string[]): ParsedCommand 
     parsed = parseArgs({ args: [...args], options: command.options, allowPositionals: true, strict: true });
   } catch (error) {
     // node:util's messages name the option; drop its advice about `--` and "strict".
-    const message =
-      error instanceof Error
-        ? error.message.split('. ')[0]!.replace(/^Unknown option/, 'unknown option')
-        : String(error);
+    const message = errorMessage(error)
+      .split('. ')[0]!
+      .replace(/^Unknown option/, 'unknown option');
     throw new UsageError(message, command.name);
   }
   const [min, max] = command.positionals;

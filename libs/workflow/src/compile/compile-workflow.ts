@@ -1,4 +1,4 @@
-import { assertNever, canonicalJson, sha256Hex } from '@flowline/core';
+import { assertNever, sha256Hex } from '@flowline/core';
 
 import type { Dag } from '../dag/dag.js';
 import type { StepDefinition, WorkflowDefinition } from '../definition/workflow-definition.js';
@@ -13,6 +13,7 @@ import { TemplateCompiler } from './template-compiler.js';
 export function compileDefinition(
   definition: WorkflowDefinition,
   facts: LogicFacts & { readonly dag: Dag },
+  sourceText: string,
 ): CompiledWorkflow {
   const templates = new TemplateCompiler(facts.parsedTemplates);
   const branches = branchMemberships(definition);
@@ -46,7 +47,7 @@ export function compileDefinition(
     steps,
     dag: facts.dag,
     outputs: templates.map(['outputs'], definition.outputs),
-    digest: sha256Hex(canonicalJson({ definition, templateFiles: Object.fromEntries(facts.templateFiles) })),
+    digest: sourceDigest(sourceText, facts.templateFiles),
   });
 }
 
@@ -177,4 +178,14 @@ function branchMemberships(definition: WorkflowDefinition): Map<string, BranchMe
     }
   }
   return out;
+}
+
+/**
+ * Identity of a workflow version: the text as written and the template files
+ * it reads. Hashing the text is far cheaper than hashing a canonical form, and
+ * "same text" is what "same version" means to the people who wrote it.
+ */
+function sourceDigest(text: string, templateFiles: ReadonlyMap<string, string>): string {
+  const files = [...templateFiles].sort(([a], [b]) => a.localeCompare(b));
+  return sha256Hex(JSON.stringify([text, files]));
 }

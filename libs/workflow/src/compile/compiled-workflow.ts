@@ -24,7 +24,7 @@ export interface CompiledWorkflow {
   readonly steps: ReadonlyMap<string, CompiledStep>;
   readonly dag: Dag;
   readonly outputs: TemplateMap;
-  /** SHA-256 of the canonical definition and template files: equal digests, same workflow. */
+  /** SHA-256 of the workflow's text and template files: equal digests, same workflow version. */
   readonly digest: string;
 }
 
