@@ -34,7 +34,9 @@ function expectationsOf(text: string): Expected[] {
 describe('invalid workflows', () => {
   test('there are at least 30 fixtures, each stating what it expects', () => {
     expect(fixtures.length).toBeGreaterThanOrEqual(30);
-    const withoutExpectations = fixtures.filter((name) => expectationsOf(readFileSync(join(directory, name), 'utf8')).length === 0);
+    const withoutExpectations = fixtures.filter(
+      (name) => expectationsOf(readFileSync(join(directory, name), 'utf8')).length === 0,
+    );
     expect(withoutExpectations).toEqual([]);
   });
 
@@ -42,7 +44,12 @@ describe('invalid workflows', () => {
     const path = join(directory, name);
     const result = await loadWorkflowFile(path);
     expect(result.ok).toBe(false);
-    const actual = result.diagnostics.map((d) => ({ line: d.line, column: d.column, code: d.code, message: d.message }));
+    const actual = result.diagnostics.map((d) => ({
+      line: d.line,
+      column: d.column,
+      code: d.code,
+      message: d.message,
+    }));
     expect(actual).toEqual(expectationsOf(readFileSync(path, 'utf8')));
     for (const diagnostic of result.diagnostics) expect(diagnostic.file).toBe(path);
   });

@@ -154,7 +154,12 @@ function explainEnum(error: ErrorObject, subject: Subject): Finding {
   };
 }
 
-const COMPARISON_WORDS: Record<string, string> = { '<=': 'at most', '>=': 'at least', '<': 'less than', '>': 'more than' };
+const COMPARISON_WORDS: Record<string, string> = {
+  '<=': 'at most',
+  '>=': 'at least',
+  '<': 'less than',
+  '>': 'more than',
+};
 
 /** Messages for the named patterns of the schema's `$defs`, keyed by definition. */
 const PATTERN_MESSAGES: Record<string, { code: string; rule: string }> = {

@@ -45,7 +45,8 @@ function checkBlock(context: ValidationContext, block: PolicyDefinition, at: Val
     const ms = parseDuration(text);
     const field = `${scope}${path.join('.')}`;
     if (ms === undefined) reportAt(context, [...at, ...path], 'bad-duration', `${field} "${text}" is too large`);
-    else if (ms === 0 && !zeroAllowed) reportAt(context, [...at, ...path], 'bad-duration', `${field} must be longer than 0`);
+    else if (ms === 0 && !zeroAllowed)
+      reportAt(context, [...at, ...path], 'bad-duration', `${field} must be longer than 0`);
   }
   for (const path of SIZES) {
     const text = valueAt(block, path);
