@@ -151,6 +151,16 @@ export interface ConditionalStep extends CompiledStepBase<'conditional'> {
 
 export type CompiledStep = ShellStep | ClaudeCodeStep | AssertStep | TemplateStep | WebhookStep | ConditionalStep;
 
+/** What every step has, whatever its type. */
+export type CompiledStepCommon = Omit<CompiledStepBase<StepType>, 'type'>;
+
+/** The part of a step that depends on its type (`type` included). */
+export type StepTypeFields = CompiledStep extends infer S
+  ? S extends CompiledStep
+    ? Omit<S, keyof CompiledStepCommon>
+    : never
+  : never;
+
 /** A JSON value whose strings are templates (a webhook body). */
 export interface CompiledValue {
   readonly templates: readonly CompiledTemplate[];

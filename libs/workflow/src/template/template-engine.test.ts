@@ -3,7 +3,14 @@ import { describe, expect, test } from '@jest/globals';
 
 import { HELPERS } from './helpers.js';
 import type { TemplateContext } from './template-context.js';
-import { compileBare, compileTemplate, describeParseError, parseTemplate, render } from './template-engine.js';
+import {
+  compileBare,
+  compileTemplate,
+  describeParseError,
+  parseTemplate,
+  prepareTemplate,
+  render,
+} from './template-engine.js';
 import { isTruthyText, isTruthyValue } from './truthiness.js';
 
 function context(overrides: Partial<TemplateContext> = {}): TemplateContext {
@@ -430,9 +437,9 @@ describe('rendering', () => {
     expect(renderWith('{{#with inputs.repo as |r|}}{{r.name}}{{/with}}', inputs)).toBe('app');
   });
 
-  test('a template can be compiled from a tree already parsed', () => {
+  test('a template can be compiled from a tree already parsed and scanned', () => {
     const source = '{{upper inputs.name}}!';
-    const template = compileTemplate(source, parseTemplate(source));
+    const template = compileTemplate(source, prepareTemplate(source));
     expect(template.references.map((r) => r.path.join('.'))).toEqual(['inputs.name']);
     expect(template.render(context({ inputs: { name: 'ann' } }))).toBe('ANN!');
   });

@@ -77,17 +77,28 @@ export function parseTemplate(source: string): hbs.AST.Program {
   return parseSimpleTemplate(source) ?? handlebars.parse(source);
 }
 
+/** A parsed template and what it reads and calls: validation's work, reused by compilation. */
+export interface PreparedTemplate {
+  readonly program: hbs.AST.Program;
+  readonly scan: TemplateScan;
+}
+
+/** Parses and scans a template; throws Handlebars' parse error (see `describeParseError`). */
+export function prepareTemplate(source: string): PreparedTemplate {
+  const program = parseTemplate(source);
+  return { program, scan: scanTemplate(program) };
+}
+
 /**
  * Compiles a template once: parse, scan, and Handlebars code generation on
- * first render. `parsed` lets a caller that already parsed (validation) hand
- * the tree over instead of parsing twice.
+ * first render. `prepared` lets a caller that already parsed and scanned
+ * (validation) hand that over instead of doing it twice.
  */
-export function compileTemplate(source: string, parsed?: hbs.AST.Program): CompiledTemplate {
+export function compileTemplate(source: string, prepared?: PreparedTemplate): CompiledTemplate {
   if (!source.includes('{{')) {
     return { source, isStatic: true, references: [], helpers: [], render: () => source };
   }
-  const program = parsed ?? parseTemplate(source);
-  const scan = scanTemplate(program);
+  const { program, scan } = prepared ?? prepareTemplate(source);
   const [problem] = templateProblems(scan);
   if (problem !== undefined) throw new ValidationError(problem.code, `${problem.message} (in ${quote(source)})`);
   const delegate = handlebars.compile(program, COMPILE_OPTIONS);

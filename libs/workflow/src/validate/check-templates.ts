@@ -1,11 +1,9 @@
 import type { SourceSpan } from '@flowline/core';
 
 import type { Dag } from '../dag/dag.js';
-import type { ValuePath } from '../source/source-positions.js';
-import type { TemplatePlace, TemplateReference } from '../template/scan-template.js';
-import { scanTemplate } from '../template/scan-template.js';
+import type { TemplatePlace, TemplateReference, TemplateScan } from '../template/scan-template.js';
 import { CONTEXT_ROOTS, type ContextRoot, FIXED_FIELDS, STEP_VIEW_FIELDS } from '../template/template-context.js';
-import { describeParseError, parseTemplate } from '../template/template-engine.js';
+import { type PreparedTemplate, describeParseError, prepareTemplate } from '../template/template-engine.js';
 import { templateProblems } from '../template/template-problems.js';
 import { formatField, listWords } from '../util/describe.js';
 import { didYouMean } from '../util/did-you-mean.js';
@@ -17,12 +15,8 @@ export interface ExternalTemplateField extends TemplateField {
   readonly file: string;
 }
 
-/** Parsed templates by field path (`steps.3.run`), handed to compilation so nothing is parsed twice. */
-export type ParsedTemplates = Map<string, hbs.AST.Program>;
-
-export function pathKey(path: ValuePath): string {
-  return path.join('.');
-}
+/** Prepared templates by their text, handed to compilation so nothing is parsed twice. */
+export type PreparedTemplates = Map<string, PreparedTemplate>;
 
 /**
  * Parses every template and checks what it reads and calls: known helpers,
@@ -34,17 +28,18 @@ export function checkTemplates(
   context: ValidationContext,
   dag: Dag | undefined,
   fields: readonly (TemplateField | ExternalTemplateField)[],
-): ParsedTemplates {
-  const parsed: ParsedTemplates = new Map();
+): PreparedTemplates {
+  const prepared: PreparedTemplates = new Map();
   for (const field of fields) {
     if (!field.source.includes('{{')) continue;
     const checker = new FieldChecker(context, dag, field);
-    const program = checker.parse();
-    if (program === undefined) continue;
-    parsed.set(pathKey(field.path), program);
-    checker.check(program);
+    // The same text in many fields (`{{inputs.repo}}`) is parsed once; what it may read is checked per field.
+    const template = prepared.get(field.source) ?? checker.prepare();
+    if (template === undefined) continue;
+    prepared.set(field.source, template);
+    checker.check(template.scan);
   }
-  return parsed;
+  return prepared;
 }
 
 class FieldChecker {
@@ -61,9 +56,9 @@ class FieldChecker {
     this.stepEnv = new Set(Object.keys(step?.env ?? {}));
   }
 
-  parse(): hbs.AST.Program | undefined {
+  prepare(): PreparedTemplate | undefined {
     try {
-      return parseTemplate(this.field.source);
+      return prepareTemplate(this.field.source);
     } catch (error) {
       const unclosed = findUnclosedMustache(this.field.source);
       if (unclosed !== undefined) {
@@ -76,8 +71,7 @@ class FieldChecker {
     }
   }
 
-  check(program: hbs.AST.Program): void {
-    const scan = scanTemplate(program);
+  check(scan: TemplateScan): void {
     for (const problem of templateProblems(scan)) this.report(problem.code, problem.message, problem);
     for (const reference of scan.references) this.checkReference(reference);
   }

@@ -7,7 +7,7 @@ import { checkInputs } from './check-inputs.js';
 import { checkPolicies } from './check-policies.js';
 import { checkStepRules } from './check-step-rules.js';
 import { indexStepIds } from './check-step-ids.js';
-import { type ParsedTemplates, checkTemplates } from './check-templates.js';
+import { type PreparedTemplates, checkTemplates } from './check-templates.js';
 import { type TemplateFileReader, loadTemplateFiles } from './template-files.js';
 import { templateFields } from './template-fields.js';
 
@@ -15,7 +15,8 @@ import { templateFields } from './template-fields.js';
 export interface LogicFacts {
   readonly dag: Dag | undefined;
   readonly stepIndex: ReadonlyMap<string, number>;
-  readonly parsedTemplates: ParsedTemplates;
+  /** Every template, parsed and scanned, by its text. */
+  readonly preparedTemplates: PreparedTemplates;
   /** `template_file` contents by step id. */
   readonly templateFiles: ReadonlyMap<string, string>;
 }
@@ -39,6 +40,6 @@ export function validateLogic(
   checkPolicies(context);
   checkStepRules(context);
   const files = loadTemplateFiles(context, readTemplateFile);
-  const parsedTemplates = checkTemplates(context, dag, [...templateFields(definition), ...files.fields]);
-  return { dag, stepIndex, parsedTemplates, templateFiles: files.texts };
+  const preparedTemplates = checkTemplates(context, dag, [...templateFields(definition), ...files.fields]);
+  return { dag, stepIndex, preparedTemplates, templateFiles: files.texts };
 }
