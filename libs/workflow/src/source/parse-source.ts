@@ -1,11 +1,12 @@
 import { assertNever, formatBytes } from '@flowline/core';
-import { type Document, type YAMLError, isAlias, isScalar, visit } from 'yaml';
+import type { Document, YAMLError } from 'yaml';
 
 import type { DiagnosticSink } from '../diagnostics.js';
 import { type FastParseError, parseFast } from './fast-yaml.js';
 import { DEFAULT_SOURCE_LIMITS, type SourceLimits } from './source-limits.js';
 import { SourcePositions } from './source-positions.js';
 import { type LimitViolation, checkValueLimits } from './value-limits.js';
+import { isAlias, isScalar, visit, visitBreak } from './yaml-package.js';
 
 /** A workflow file parsed into a plain value, with the means to point back into its text. */
 export interface ParsedSource {
@@ -154,7 +155,7 @@ function duplicateKeyMessage(doc: Document, offset: number, positions: SourcePos
         const first = seen.get(key);
         if (first !== undefined && pair.key.range[0] === offset) {
           message = `duplicate key "${key}" (first at line ${positions.spanOfOffsets(first, first).line})`;
-          return visit.BREAK;
+          return visitBreak();
         }
         if (first === undefined) seen.set(key, pair.key.range[0]);
       }

@@ -1,16 +1,7 @@
 import type { SourceSpan } from '@flowline/core';
-import {
-  type Document,
-  LineCounter,
-  type Node,
-  type Pair,
-  type Scalar,
-  isAlias,
-  isMap,
-  isScalar,
-  isSeq,
-  parseDocument,
-} from 'yaml';
+import type { Document, LineCounter, Node, Pair, Scalar } from 'yaml';
+
+import { isAlias, isMap, isScalar, isSeq, yamlPackage } from './yaml-package.js';
 
 /** A path into the workflow value, as JSON Schema and the validator see it. */
 export type ValuePath = readonly (string | number)[];
@@ -105,8 +96,9 @@ export class SourcePositions {
 
   private positioned(): { readonly doc: Document; readonly lineCounter: LineCounter } {
     if (this.parsed === undefined) {
-      const lineCounter = new LineCounter();
-      this.parsed = { doc: parseDocument(this.text, { ...YAML_OPTIONS, lineCounter }), lineCounter };
+      const yaml = yamlPackage();
+      const lineCounter = new yaml.LineCounter();
+      this.parsed = { doc: yaml.parseDocument(this.text, { ...YAML_OPTIONS, lineCounter }), lineCounter };
     }
     return this.parsed;
   }
