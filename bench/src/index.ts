@@ -1,0 +1,1 @@
+export { generateWorkflow } from './generate-workflow.js';
