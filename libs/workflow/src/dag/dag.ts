@@ -56,6 +56,8 @@ export class Dag {
       children[f]!.push(t);
       parents[t]!.push(f);
     }
+    // Parents and children in declaration order, whatever order the edges came in.
+    for (const list of [...children, ...parents]) list.sort((a, b) => a - b);
     const order = stableTopologicalOrder(children, parents);
     if (order.length < ids.length) {
       return { ok: false, cycles: findCycles(children).map((cycle) => cycle.map((i) => ids[i]!)) };
@@ -71,10 +73,12 @@ export class Dag {
     return this.indexOf.has(id);
   }
 
+  /** The steps `id` waits for directly, in declaration order. */
   parents(id: string): string[] {
     return this.parentIdx[this.index(id)]!.map((i) => this.ids[i]!);
   }
 
+  /** The steps that wait for `id` directly, in declaration order. */
   children(id: string): string[] {
     return this.childIdx[this.index(id)]!.map((i) => this.ids[i]!);
   }
