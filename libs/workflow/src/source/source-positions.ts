@@ -30,7 +30,9 @@ export class SourcePositions {
   /** The span of the value at `path`, or of its nearest existing ancestor. */
   valueSpan(path: ValuePath): SourceSpan {
     const found = this.find(path);
-    return this.spanOfRange(found.node?.range ?? this.document.range);
+    // A key written without a value (`{ repo }`) has no value node: point at the key.
+    const keyRange = (found.pair?.key as Node | undefined)?.range;
+    return this.spanOfRange(found.node?.range ?? keyRange ?? this.document.range);
   }
 
   /** The span of the key holding `path`'s last segment (for "unknown field" errors). */
@@ -65,7 +67,9 @@ export class SourcePositions {
     const found = this.find(path);
     const scalar = found.complete ? this.resolve(found.node) : null;
     if (!isScalar(scalar) || !scalar.range) return this.valueSpan(path);
-    const offset = this.offsetInScalar(scalar.type, scalar.range[0], template, place);
+    const keyStart = (found.pair?.key as Node | undefined)?.range?.[0];
+    const parentIndent = keyStart === undefined ? undefined : this.spanOfOffsets(keyStart, keyStart).column - 1;
+    const offset = this.offsetInScalar(scalar.type, scalar.range[0], template, place, parentIndent);
     return offset === undefined ? this.valueSpan(path) : this.spanOfOffsets(offset, offset);
   }
 
@@ -74,6 +78,7 @@ export class SourcePositions {
     start: number,
     template: string,
     place: { line: number; column: number },
+    parentIndent: number | undefined,
   ): number | undefined {
     if (type === 'PLAIN' || type === 'QUOTE_DOUBLE' || type === 'QUOTE_SINGLE') {
       const first = type === 'PLAIN' ? start : start + 1;
@@ -81,9 +86,11 @@ export class SourcePositions {
       return verbatim && place.line === 1 ? first + place.column : undefined;
     }
     if (type === 'BLOCK_LITERAL') {
-      let lineStart = this.text.indexOf('\n', start) + 1;
-      if (lineStart === 0) return undefined;
-      const indent = /^ */.exec(this.text.slice(lineStart, lineStart + 200))![0].length;
+      const headerEnd = this.text.indexOf('\n', start);
+      if (headerEnd === -1) return undefined;
+      let lineStart = headerEnd + 1;
+      const indent = this.blockIndent(this.text.slice(start, headerEnd), lineStart, parentIndent);
+      if (indent === undefined) return undefined;
       for (let line = 1; line < place.line; line++) {
         const next = this.text.indexOf('\n', lineStart);
         if (next === -1) return undefined;
@@ -92,6 +99,17 @@ export class SourcePositions {
       return lineStart + indent + place.column;
     }
     return undefined;
+  }
+
+  /**
+   * A literal block's content indentation: parent indent + N with an explicit
+   * indicator (`|2`), else that of its first line that is not blank (YAML's rule).
+   */
+  private blockIndent(header: string, contentStart: number, parentIndent: number | undefined): number | undefined {
+    const indicator = /[1-9]/.exec(header.replace(/#.*/, ''))?.[0];
+    if (indicator !== undefined) return parentIndent === undefined ? undefined : parentIndent + Number(indicator);
+    const leading = /^(?: *\r?\n)*( *)/.exec(this.text.slice(contentStart, contentStart + 10_000));
+    return leading?.[1]?.length;
   }
 
   private positioned(): { readonly doc: Document; readonly lineCounter: LineCounter } {
@@ -159,6 +177,7 @@ export class SourcePositions {
 
 function scalarKey(pair: Pair): string | undefined {
   const key = pair.key;
-  if (isScalar(key)) return String(key.value);
-  return typeof key === 'string' ? key : undefined;
+  if (!isScalar(key)) return typeof key === 'string' ? key : undefined;
+  // With merge keys on, `yaml` holds `<<` as a symbol, not as the text "<<".
+  return typeof key.value === 'symbol' ? key.value.description : String(key.value);
 }
