@@ -36,7 +36,8 @@ export function hasErrors(diagnostics: readonly Diagnostic[]): boolean {
   return diagnostics.some((d) => d.severity === 'error');
 }
 
-/** Orders diagnostics by position so output reads top to bottom like the file. */
+/** Orders diagnostics by file, then position, so output reads top to bottom like each file. */
 export function compareDiagnostics(a: Diagnostic, b: Diagnostic): number {
+  if (a.file !== b.file) return a.file < b.file ? -1 : 1;
   return a.line - b.line || a.column - b.column || a.code.localeCompare(b.code);
 }

@@ -1,14 +1,15 @@
 import { readFileSync, realpathSync } from 'node:fs';
 import { readFile, stat } from 'node:fs/promises';
-import { dirname, join, relative, sep } from 'node:path';
+import { dirname, join, sep } from 'node:path';
 
-import { type Diagnostic, FlowlineError, compareDiagnostics, errorMessage, formatBytes } from '@flowline/core';
+import { type Diagnostic, FlowlineError, compareDiagnostics, errorMessage } from '@flowline/core';
 
 import { compileDefinition } from './compile/compile-workflow.js';
 import type { CompiledWorkflow } from './compile/compiled-workflow.js';
 import type { WorkflowDefinition } from './definition/workflow-definition.js';
 import { DiagnosticSink } from './diagnostics.js';
 import { validateSchema } from './schema/schema-validator.js';
+import { overLimit } from './util/describe.js';
 import { parseSource } from './source/parse-source.js';
 import { DEFAULT_SOURCE_LIMITS, type SourceLimits } from './source/source-limits.js';
 import type { TemplateFileReader } from './validate/template-files.js';
@@ -60,16 +61,12 @@ export async function loadWorkflowFile(
   );
   if (size > limits.maxBytes) {
     const sink = new DiagnosticSink(path);
-    sink.error(
-      'file-too-large',
-      `file is ${formatBytes(size)}; workflow files are limited to ${formatBytes(limits.maxBytes)}`,
-      {
-        line: 1,
-        column: 1,
-        endLine: 1,
-        endColumn: 1,
-      },
-    );
+    sink.error('file-too-large', `workflow file ${overLimit(size, limits.maxBytes)}`, {
+      line: 1,
+      column: 1,
+      endLine: 1,
+      endColumn: 1,
+    });
     return failed(sink);
   }
   const text = await readFile(path, 'utf8').catch((error: unknown) => {
@@ -80,16 +77,16 @@ export async function loadWorkflowFile(
 
 function templateFileReader(directory: string): TemplateFileReader {
   return (relativePath) => {
-    const full = join(directory, relativePath);
-    const shown = relative(process.cwd(), full) || full;
+    // Shown as the workflow's own path was given: relative stays relative, absolute absolute.
+    const file = join(directory, relativePath);
     try {
       // A symlink may not lead a workflow to read files outside its directory.
-      if (!isInside(realpathSync(directory), realpathSync(full))) {
-        return { ok: false, reason: `${shown} resolves outside the workflow's directory` };
+      if (!isInside(realpathSync(directory), realpathSync(file))) {
+        return { ok: false, reason: `${file} resolves outside the workflow's directory` };
       }
-      return { ok: true, text: readFileSync(full, 'utf8'), file: shown };
+      return { ok: true, text: readFileSync(file, 'utf8'), file };
     } catch (error) {
-      return { ok: false, reason: `cannot read ${shown}: ${systemReason(error)}` };
+      return { ok: false, reason: `cannot read ${file}: ${systemReason(error)}` };
     }
   };
 }

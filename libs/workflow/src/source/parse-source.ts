@@ -1,7 +1,8 @@
-import { assertNever, formatBytes } from '@flowline/core';
+import { assertNever } from '@flowline/core';
 import type { Document, YAMLError } from 'yaml';
 
 import type { DiagnosticSink } from '../diagnostics.js';
+import { overLimit } from '../util/describe.js';
 import { type FastParseError, parseFast } from './fast-yaml.js';
 import { DEFAULT_SOURCE_LIMITS, type SourceLimits } from './source-limits.js';
 import { SourcePositions } from './source-positions.js';
@@ -32,11 +33,7 @@ export function parseSource(
 ): ParsedSource | undefined {
   const bytes = Buffer.byteLength(text, 'utf8');
   if (bytes > limits.maxBytes) {
-    sink.error(
-      'file-too-large',
-      `file is ${formatBytes(bytes)}; workflow files are limited to ${formatBytes(limits.maxBytes)}`,
-      START,
-    );
+    sink.error('file-too-large', `workflow file ${overLimit(bytes, limits.maxBytes)}`, START);
     return undefined;
   }
   const positions = new SourcePositions(text);
@@ -83,15 +80,20 @@ function limitMessage(violation: LimitViolation, limits: SourceLimits, alias: st
 /** Reports why the text is not valid YAML, in the `yaml` package's words and places. */
 function reportSyntax(fastError: FastParseError, text: string, positions: SourcePositions, sink: DiagnosticSink): void {
   const doc = positions.document;
-  // A stack overflow inside the parser repeats once per open level; one line says it.
-  const problems = [...doc.errors, ...doc.warnings].filter(
-    (e, i, all) => e.code !== 'RESOURCE_EXHAUSTION' || all.findIndex((x) => x.code === e.code) === i,
-  );
-  for (const problem of problems) {
-    const [start, end] = problem.pos;
-    sink.error(yamlCode(problem), yamlMessage(problem, doc, text, positions), positions.spanOfOffsets(start, end));
+  // After a syntax error the parser's later complaints are mostly echoes of it
+  // (one bad indent gave four errors, the last on a line that was fine): report
+  // the first, in order of position, and say how many followed.
+  const [first, ...rest] = [...doc.errors, ...doc.warnings].sort((a, b) => a.pos[0] - b.pos[0]);
+  if (first !== undefined) {
+    const more =
+      rest.length === 0
+        ? ''
+        : ` (then ${rest.length} more YAML error${rest.length === 1 ? '' : 's'}, likely caused by this one)`;
+    const message = `${yamlMessage(first, doc, text, positions)}${more}`;
+    sink.error(yamlCode(first), message, positions.spanOfOffsets(first.pos[0], first.pos[1]));
+    return;
   }
-  if (problems.length > 0 || reportUnknownAliases(doc, positions, sink)) return;
+  if (reportUnknownAliases(doc, positions, sink)) return;
   // The two parsers disagree about this text: say what the fast one found.
   const at = { line: fastError.line, column: fastError.column, endLine: fastError.line, endColumn: fastError.column };
   sink.error('yaml-syntax', lowerFirst(fastError.message), at);

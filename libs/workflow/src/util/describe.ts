@@ -1,3 +1,5 @@
+import { formatBytes } from '@flowline/core';
+
 import type { ValuePath } from '../source/source-positions.js';
 
 /** Words for a value in an error message: `the number 30`, `"10 minutes"`, `a list`. */
@@ -36,4 +38,14 @@ export function formatField(path: ValuePath): string {
     out += typeof segment === 'number' ? `[${segment}]` : out === '' ? segment : `.${segment}`;
   }
   return out;
+}
+
+/**
+ * `is 2.3 MiB; the limit is 1 MiB` — in exact bytes when rounding would make
+ * the two look equal (one byte over a 1 MiB limit).
+ */
+export function overLimit(bytes: number, limit: number): string {
+  const [size, max] = [formatBytes(bytes), formatBytes(limit)];
+  if (size !== max) return `is ${size}; the limit is ${max}`;
+  return `is ${bytes.toLocaleString('en')} bytes; the limit is ${limit.toLocaleString('en')} bytes (${max})`;
 }

@@ -3,6 +3,7 @@ import { formatDuration, parseDuration, parseSize } from '@flowline/core';
 import { LANGUAGE_DEFAULTS } from '../compile/language-defaults.js';
 import type { PolicyDefinition } from '../definition/workflow-definition.js';
 import type { ValuePath } from '../source/source-positions.js';
+import { formatField } from '../util/describe.js';
 import { type ValidationContext, reportAt } from './validation-context.js';
 
 /** Duration fields of a policy block (`defaults:` or a step) and whether zero makes sense. */
@@ -91,7 +92,8 @@ function effectiveMs(text: string | undefined, fallbackMs: number): number | und
 
 function checkSize(context: ValidationContext, text: string, at: ValuePath): void {
   const bytes = parseSize(text);
-  const field = at.filter((p) => typeof p === 'string' && p !== 'steps' && p !== 'defaults').join('.');
+  // Steps are named by the message prefix; `defaults:` is named in the field.
+  const field = formatField(at[0] === 'steps' ? at.slice(2) : at);
   if (bytes === undefined) reportAt(context, at, 'bad-size', `${field} "${text}" is too large`);
   else if (bytes === 0) reportAt(context, at, 'bad-size', `${field} must be larger than 0`);
 }

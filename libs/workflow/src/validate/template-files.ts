@@ -1,6 +1,5 @@
-import { formatBytes } from '@flowline/core';
-
 import type { TemplateStepDefinition } from '../definition/workflow-definition.js';
+import { overLimit } from '../util/describe.js';
 import type { ExternalTemplateField } from './check-templates.js';
 import { stepScope } from './template-fields.js';
 import { type ValidationContext, reportAt } from './validation-context.js';
@@ -69,12 +68,7 @@ function loadOne(
   }
   const bytes = Buffer.byteLength(result.text);
   if (bytes > MAX_TEMPLATE_FILE_BYTES) {
-    reportAt(
-      context,
-      at,
-      'file-too-large',
-      `template_file "${path}" is ${formatBytes(bytes)}; the limit is ${formatBytes(MAX_TEMPLATE_FILE_BYTES)}`,
-    );
+    reportAt(context, at, 'file-too-large', `template_file "${path}" ${overLimit(bytes, MAX_TEMPLATE_FILE_BYTES)}`);
     return undefined;
   }
   return { text: result.text, file: result.file };
