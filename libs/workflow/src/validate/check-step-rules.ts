@@ -23,19 +23,28 @@ export function checkStepRules(context: ValidationContext): void {
         'for_each must be a template that renders a JSON array, e.g. "{{json steps.list.outputs.files}}", or a YAML list',
       );
     }
-    for (const [path, value] of workspacePaths(step)) checkPath(context, at(...path), value);
+    for (const [path, value, templated] of workspacePaths(step)) checkPath(context, at(...path), value, templated);
   });
   context.definition.defaults?.cache?.files?.forEach((glob, i) =>
-    checkPath(context, ['defaults', 'cache', 'files', i], glob),
+    checkPath(context, ['defaults', 'cache', 'files', i], glob, false),
   );
 }
 
-function checkPath(context: ValidationContext, at: ValuePath, path: string): void {
-  // A templated path can only be checked once rendered; the executor does that.
-  if (path.includes('{{')) return;
-  const problem = workspacePathProblem(path);
-  if (problem === undefined) return;
+/**
+ * A workspace path must be relative and stay inside. Only a template step's
+ * `output` is a template; elsewhere `{{` is plain text and the whole path is
+ * checked. For `output`, the text before the first `{{` is checked now
+ * (`/abs/{{x}}` is absolute whatever x is) and the rendered path at run time.
+ */
+function checkPath(context: ValidationContext, at: ValuePath, path: string, templated: boolean): void {
   const field = formatField(at[0] === 'steps' ? at.slice(2) : at);
+  if (!templated && path.includes('{{')) {
+    reportAt(context, at, 'not-a-template', `${field} is not a template: "{{" in it would be taken literally`);
+    return;
+  }
+  const fixed = templated && path.includes('{{') ? path.slice(0, path.indexOf('{{')) : path;
+  const problem = fixed === '' ? undefined : workspacePathProblem(fixed);
+  if (problem === undefined) return;
   reportAt(
     context,
     at,
@@ -46,14 +55,15 @@ function checkPath(context: ValidationContext, at: ValuePath, path: string): voi
 
 type Step = ValidationContext['definition']['steps'][number];
 
-/** Workspace-relative paths a step names. `template_file` is relative to the workflow file and checked where it is read. */
-function workspacePaths(step: Step): [ValuePath, string][] {
-  const paths: [ValuePath, string][] = [];
-  step.cache?.files?.forEach((glob, i) => paths.push([['cache', 'files', i], glob]));
+/** Workspace-relative paths a step names, and whether each is a template. `template_file` is relative to the workflow file and checked where it is read. */
+function workspacePaths(step: Step): [ValuePath, string, boolean][] {
+  const paths: [ValuePath, string, boolean][] = [];
+  step.cache?.files?.forEach((glob, i) => paths.push([['cache', 'files', i], glob, false]));
   if ((step.type === 'shell' || step.type === 'claude_code') && step.working_directory !== undefined) {
-    paths.push([['working_directory'], step.working_directory]);
+    paths.push([['working_directory'], step.working_directory, false]);
   }
-  if (step.type === 'shell' && step.outputs_from !== undefined) paths.push([['outputs_from'], step.outputs_from]);
-  if (step.type === 'template') paths.push([['output'], step.output]);
+  if (step.type === 'shell' && step.outputs_from !== undefined)
+    paths.push([['outputs_from'], step.outputs_from, false]);
+  if (step.type === 'template') paths.push([['output'], step.output, true]);
   return paths;
 }
