@@ -389,7 +389,13 @@ describe('rendering', () => {
   test('a single value renders as text', () => {
     expect(renderWith('{{inputs.n}}', { n: 5 })).toBe('5');
     expect(renderWith('{{inputs.b}}', { b: false })).toBe('false');
-    expect(renderWith('{{inputs.list}}', { list: ['a', 'b'] })).toBe('a,b');
+  });
+
+  test('lists and mappings render as JSON, never [object Object]', () => {
+    expect(renderWith('{{inputs.list}}', { list: ['a', 'b'] })).toBe('["a","b"]');
+    expect(renderWith('files: {{inputs.m}}', { m: { a: 1, b: [true, null] } })).toBe('files: {"a":1,"b":[true,null]}');
+    expect(renderWith('{{#each inputs.list}}{{this}};{{/each}}', { list: [['x'], { y: 1 }] })).toBe('["x"];{"y":1};');
+    expect(renderWith('{{join inputs.list ", "}}', { list: ['a', 'b'] })).toBe('a, b');
   });
 
   test('#if with {{else}}', () => {

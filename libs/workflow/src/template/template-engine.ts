@@ -30,17 +30,30 @@ interface CodeGenerator {
 type CodeGeneratorClass = new () => CodeGenerator;
 
 /**
- * With `noEscape`, Handlebars 4.7 appends values raw and joins adjacent
- * appends with `+`, so `{{a}}{{b}}` with a=1, b=2 renders "3" and two `true`s
- * render "2" (handlebars-lang/handlebars.js#1838). Turn each appended value
- * into text first, as escaping would. Only this environment's generator.
+ * How `{{value}}` becomes text, generated inline into every template: lists
+ * and mappings as JSON (Handlebars gives `a,b` and `[object Object]`; a
+ * prompt or script that receives structure wants it whole, and `join` makes
+ * the comma form), everything else as `"" + value`. This also fixes a
+ * Handlebars 4.7 bug: with `noEscape` it appends values raw and joins adjacent
+ * appends with `+`, so `{{a}}{{b}}` with a=1, b=2 rendered "3"
+ * (handlebars.js#1838). Only this environment's code generator is changed.
+ * `replaceStack` hands the callback a stack variable or a literal, so naming
+ * it three times evaluates nothing twice.
  */
 const environment = handlebars as unknown as { JavaScriptCompiler: CodeGeneratorClass };
 const BaseGenerator = environment.JavaScriptCompiler;
 class TextAppendingGenerator extends BaseGenerator {
   override append(): void {
     if (!this.isInline()) return super.append();
-    this.replaceStack((current) => [' != null ? "" + ', current, ' : ""']);
+    this.replaceStack((value) => [
+      ' != null ? (typeof ',
+      value,
+      ' === "object" ? JSON.stringify(',
+      value,
+      ') : "" + ',
+      value,
+      ') : ""',
+    ]);
     this.pushSource(this.appendToBuffer(this.popStack()));
   }
 }
