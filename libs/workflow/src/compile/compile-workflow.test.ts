@@ -286,3 +286,26 @@ outputs: { repo: "{{inputs.repo}}" }
     expect(step(withFile('x'), 'r', 'template').templateFile).toBe('r.hbs');
   });
 });
+
+describe('extension fields', () => {
+  test('top-level x- fields hold anchors for steps and are otherwise ignored', () => {
+    const workflow = compile(`
+name: anchors
+x-patient: &patient { max_attempts: 4, backoff: fixed }
+x-shell-defaults: &shell { type: shell, timeout: 2m }
+steps:
+  - { <<: *shell, id: a, run: "true", retry: *patient }
+  - { <<: *shell, id: b, run: "true", retry: *patient }
+`);
+    expect(step(workflow, 'a', 'shell').retry).toMatchObject({ maxAttempts: 4, backoff: 'fixed' });
+    expect(step(workflow, 'b', 'shell').timeoutMs).toBe(120_000);
+    expect(Object.keys(workflow)).not.toContain('x-patient');
+  });
+
+  test('other unknown top-level fields are still refused', () => {
+    const result = loadWorkflow('name: x\ny-common: 1\nsteps: [{ id: a, type: shell, run: "true" }]\n', {
+      file: 'w.yaml',
+    });
+    expect(result.diagnostics.map((d) => d.code)).toEqual(['unknown-field']);
+  });
+});
