@@ -25,6 +25,8 @@ describe('units and the JSON Schema', () => {
   });
 });
 
+// Written out again on purpose: an oracle independent of units.ts, so a change
+// to a unit's value there (KB = 1024, say) fails here instead of agreeing with itself.
 const DURATION_MS = { ms: 1, s: 1_000, m: 60_000, h: 3_600_000, d: 86_400_000 } as const;
 const SIZE_BYTES = {
   B: 1,

@@ -3,7 +3,7 @@ import type { ErrorObject } from 'ajv/dist/2020.js';
 
 import type { DiagnosticSink } from '../diagnostics.js';
 import type { SourcePositions, ValuePath } from '../source/source-positions.js';
-import { describeValue, formatField, listWords, quote } from '../util/describe.js';
+import { TYPE_WORDS, describeValue, formatField, listWords, quote } from '../util/describe.js';
 import { didYouMean } from '../util/did-you-mean.js';
 import { STEP_FIELDS, WORKFLOW_FIELDS } from './schema-facts.js';
 
@@ -213,15 +213,6 @@ function allowedFields(subject: Subject, parent: SchemaObject): readonly string[
   return own.length > 0 ? own : WORKFLOW_FIELDS;
 }
 
-const TYPE_NOUNS: Record<string, string> = {
-  string: 'text',
-  number: 'a number',
-  integer: 'a whole number',
-  boolean: 'true or false',
-  array: 'a list',
-  object: 'a mapping',
-  null: 'null',
-};
 const DEFINITION_NOUNS: Record<string, string> = {
   duration: 'a duration such as 30s or 10m',
   size: 'a size such as 512MiB',
@@ -233,7 +224,9 @@ function typeNoun(error: ErrorObject): string {
   const named = definition === undefined ? undefined : DEFINITION_NOUNS[definition];
   if (named !== undefined) return named;
   const types = (error.params as { type: string | string[] }).type;
-  return listWords((Array.isArray(types) ? types : types.split(',')).map((t) => TYPE_NOUNS[t] ?? t));
+  return listWords(
+    (Array.isArray(types) ? types : types.split(',')).map((t) => TYPE_WORDS[t as keyof typeof TYPE_WORDS] ?? t),
+  );
 }
 
 function describeSubject(path: ValuePath, value: unknown): Subject {

@@ -25,6 +25,17 @@ export function quote(text: string, max = 60): string {
   return JSON.stringify(shown);
 }
 
+/** JSON Schema's type names in words: `integer` → `a whole number`. */
+export const TYPE_WORDS = {
+  string: 'text',
+  number: 'a number',
+  integer: 'a whole number',
+  boolean: 'true or false',
+  array: 'a list',
+  object: 'a mapping',
+  null: 'null',
+} as const satisfies Record<string, string>;
+
 /** `a, b or c` */
 export function listWords(words: readonly string[], conjunction = 'or'): string {
   if (words.length <= 1) return words.join('');

@@ -1,7 +1,7 @@
 import { type InputType, assertNever } from '@flowline/core';
 
 import type { InputDefinition } from '../definition/workflow-definition.js';
-import { describeValue } from '../util/describe.js';
+import { TYPE_WORDS, describeValue } from '../util/describe.js';
 import type { ValidationContext } from './validation-context.js';
 
 /** True when `value` is of the declared input type. */
@@ -23,15 +23,6 @@ export function matchesInputType(value: unknown, type: InputType): boolean {
       return assertNever(type, 'input type');
   }
 }
-
-const TYPE_WORDS: Record<InputType, string> = {
-  string: 'text',
-  number: 'a number',
-  integer: 'a whole number',
-  boolean: 'true or false',
-  array: 'a list',
-  object: 'a mapping',
-};
 
 /** A default and the enum values must be of the input's type, and the default one of the enum. */
 export function checkInputs(context: ValidationContext): void {
