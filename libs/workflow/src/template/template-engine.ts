@@ -1,4 +1,4 @@
-import { TemplateRenderError, ValidationError } from '@flowline/core';
+import { TemplateRenderError, ValidationError, errorMessage } from '@flowline/core';
 import Handlebars from 'handlebars';
 
 import { quote } from '../util/describe.js';
@@ -172,7 +172,7 @@ function explainRenderFailure(
       }
     }
   }
-  const reason = error instanceof Error ? error.message : String(error);
+  const reason = errorMessage(error);
   return new TemplateRenderError(`template ${quote(template.source)} failed: ${reason}`);
 }
 
@@ -191,7 +191,7 @@ const TOKEN_WORDS: Record<string, string> = {
  * line number and a short reason: `expected "}}", got the end of the text`.
  */
 export function describeParseError(error: unknown): { line: number; reason: string } {
-  const message = error instanceof Error ? error.message : String(error);
+  const message = errorMessage(error);
   const line = Number(/on line (\d+)/.exec(message)?.[1] ?? /- (\d+):\d+$/.exec(message)?.[1] ?? 1);
   const expecting = /Expecting (.+), got '(\w+)'/.exec(message);
   if (expecting) {
