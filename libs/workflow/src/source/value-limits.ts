@@ -13,10 +13,17 @@ interface Metrics {
   readonly size: number;
 }
 
+/**
+ * A collection being walked. Its path is not stored: it is rebuilt from the
+ * stack's keys only when there is something to report, so a valid file
+ * allocates no path arrays.
+ */
 interface Frame {
   readonly value: object;
-  readonly path: ValuePath;
-  readonly children: [string | number, unknown][];
+  /** The key or index under which the parent holds this collection. */
+  readonly key: string | number;
+  readonly keys: readonly string[] | undefined;
+  readonly length: number;
   next: number;
   height: number;
   size: number;
@@ -36,30 +43,32 @@ export function checkValueLimits(root: unknown, limits: SourceLimits): LimitViol
   if (limits.maxDepth < 1) return { code: 'yaml-too-deep', path: [] };
   const measured = new Map<object, Metrics>();
   const open = new Set<object>([root]);
-  const stack: Frame[] = [frame(root, [])];
+  const stack: Frame[] = [frame(root, '')];
   let expansion = 0;
 
   while (stack.length > 0) {
     const top = stack[stack.length - 1]!;
-    if (top.next < top.children.length) {
-      const [key, child] = top.children[top.next++]!;
+    if (top.next < top.length) {
+      const key = top.keys === undefined ? top.next : top.keys[top.next]!;
+      top.next += 1;
+      const child = (top.value as Record<string | number, unknown>)[key];
       if (child === null || typeof child !== 'object') {
         top.size += 1;
         continue;
       }
-      const path = [...top.path, key];
-      if (open.has(child)) return { code: 'yaml-recursive-alias', path };
+      const at = (code: LimitViolation['code']): LimitViolation => ({ code, path: pathOf(stack, key) });
+      if (open.has(child)) return at('yaml-recursive-alias');
       const known = measured.get(child);
       if (known === undefined) {
-        if (stack.length + 1 > limits.maxDepth) return { code: 'yaml-too-deep', path };
+        if (stack.length + 1 > limits.maxDepth) return at('yaml-too-deep');
         open.add(child);
-        stack.push(frame(child, path));
+        stack.push(frame(child, key));
         continue;
       }
       // An alias use: its anchored value sits here too, at this depth.
-      if (stack.length + known.height > limits.maxDepth) return { code: 'yaml-too-deep', path };
+      if (stack.length + known.height > limits.maxDepth) return at('yaml-too-deep');
       expansion += known.size;
-      if (expansion > limits.maxAliasExpansion) return { code: 'yaml-alias-limit', path };
+      if (expansion > limits.maxAliasExpansion) return at('yaml-alias-limit');
       absorb(top, known);
       continue;
     }
@@ -73,11 +82,15 @@ export function checkValueLimits(root: unknown, limits: SourceLimits): LimitViol
   return undefined;
 }
 
-function frame(value: object, path: ValuePath): Frame {
-  const children: [string | number, unknown][] = Array.isArray(value)
-    ? value.map((item: unknown, i) => [i, item])
-    : Object.entries(value);
-  return { value, path, children, next: 0, height: 0, size: 0 };
+function frame(value: object, key: string | number): Frame {
+  const keys = Array.isArray(value) ? undefined : Object.keys(value);
+  const length = keys === undefined ? (value as unknown[]).length : keys.length;
+  return { value, key, keys, length, next: 0, height: 0, size: 0 };
+}
+
+/** The path to `key` under the stack's top collection (the root frame has no key). */
+function pathOf(stack: readonly Frame[], key: string | number): ValuePath {
+  return [...stack.slice(1).map((f) => f.key), key];
 }
 
 function absorb(parent: Frame, child: Metrics): void {

@@ -42,18 +42,23 @@ export function checkTemplates(
   return prepared;
 }
 
+/** Checks one template field. Made for every field, so it allocates only when it has something to say. */
 class FieldChecker {
-  private readonly stepEnv: ReadonlySet<string>;
-  private readonly reportedSteps = new Set<string>();
+  /** Steps already reported as not-an-ancestor in this field: one message each. */
+  private reportedSteps: Set<string> | undefined;
 
   constructor(
     private readonly context: ValidationContext,
     private readonly dag: Dag | undefined,
     private readonly field: TemplateField | ExternalTemplateField,
-  ) {
-    const stepIndex = field.scope.stepId === undefined ? undefined : context.stepIndex.get(field.scope.stepId);
-    const step = stepIndex === undefined ? undefined : context.definition.steps[stepIndex];
-    this.stepEnv = new Set(Object.keys(step?.env ?? {}));
+  ) {}
+
+  /** Env names this field may read: the workflow's, and its step's own. */
+  private declaredEnv(): string[] {
+    const { stepId } = this.field.scope;
+    const index = stepId === undefined ? undefined : this.context.stepIndex.get(stepId);
+    const step = index === undefined ? undefined : this.context.definition.steps[index];
+    return [...Object.keys(this.context.definition.env ?? {}), ...Object.keys(step?.env ?? {})];
   }
 
   prepare(): PreparedTemplate | undefined {
@@ -111,10 +116,8 @@ class FieldChecker {
           'secrets:',
           reference,
         );
-      case 'env': {
-        const declared = [...Object.keys(this.context.definition.env ?? {}), ...this.stepEnv];
-        return this.checkDeclared(name, declared, 'unknown-env', 'environment variable', 'env:', reference);
-      }
+      case 'env':
+        return this.checkDeclared(name, this.declaredEnv(), 'unknown-env', 'environment variable', 'env:', reference);
       case 'steps':
         return this.checkStep(name, member, detail, reference);
       case 'run':
@@ -169,6 +172,7 @@ class FieldChecker {
       return;
     }
     if (reader !== undefined && this.dag !== undefined && !this.dag.isAncestor(id, reader)) {
+      this.reportedSteps ??= new Set();
       if (this.reportedSteps.has(id)) return; // once per field is enough
       this.reportedSteps.add(id);
       this.report(
