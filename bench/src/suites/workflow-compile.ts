@@ -2,6 +2,7 @@ import { spawnSync } from 'node:child_process';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 
 import { formatBytes } from '@flowline/core';
 import { loadWorkflow } from '@flowline/workflow';
@@ -29,10 +30,9 @@ export function workflowCompileSuite(): Row[] {
     if (!result.ok) throw new Error(`generated workflow is invalid: ${result.diagnostics[0]?.message}`);
     return result;
   };
-  // First call in this process: cold JIT, first use of every code path.
-  const coldStart = performance.now();
-  load();
-  const coldMs = performance.now() - coldStart;
+  // First call in a fresh process (cold JIT, first use of every code path),
+  // measured in separate processes: one sample of a cold start is noise.
+  const coldMs = summarize(Array.from({ length: 5 }, () => firstLoadInFreshProcess())).medianMs;
   const warm = timeRuns(load, 15);
   const floor = timeRuns(() => jsyaml.load(text), 15);
   const positioned = timeRuns(() => parseDocument(text), 7);
@@ -47,7 +47,7 @@ export function workflowCompileSuite(): Row[] {
       met: warm.medianMs < TARGET_MS,
     },
     {
-      benchmark: 'same, first call in a fresh process (cold JIT)',
+      benchmark: 'same, first call in a fresh process (cold JIT), median of 5 processes',
       result: `${coldMs.toFixed(0)} ms`,
       target: `< ${TARGET_MS} ms`,
       met: coldMs < TARGET_MS,
@@ -60,6 +60,20 @@ export function workflowCompileSuite(): Row[] {
     },
   ];
   return [...rows, ...cliRows(text)];
+}
+
+/** Runs this module's `--first-load` mode in a new Node process and reads back its timing. */
+function firstLoadInFreshProcess(): number {
+  const result = spawnSync(process.execPath, [fileURLToPath(import.meta.url), '--first-load'], { encoding: 'utf8' });
+  if (result.status !== 0) throw new Error(`first-load process failed: ${result.stderr}`);
+  return Number(result.stdout.trim());
+}
+
+if (process.argv[1] === fileURLToPath(import.meta.url) && process.argv.includes('--first-load')) {
+  const text = generateWorkflow(STEPS);
+  const start = performance.now();
+  loadWorkflow(text, { file: 'generated.yaml' });
+  process.stdout.write(`${performance.now() - start}\n`);
 }
 
 /** `flowline validate` as a user runs it, on a small example and on the large file, against a bare `node -e 0`. */

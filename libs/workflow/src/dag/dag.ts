@@ -56,8 +56,9 @@ export class Dag {
       children[f]!.push(t);
       parents[t]!.push(f);
     }
-    // Parents and children in declaration order, whatever order the edges came in.
-    for (const list of [...children, ...parents]) list.sort((a, b) => a - b);
+    // Parents and children in declaration order, whatever order the edges came
+    // in (most lists already are, so only those that are not get sorted).
+    for (const list of [...children, ...parents]) if (!isAscending(list)) list.sort((a, b) => a - b);
     const order = stableTopologicalOrder(children, parents);
     if (order.length < ids.length) {
       return { ok: false, cycles: findCycles(children).map((cycle) => cycle.map((i) => ids[i]!)) };
@@ -165,6 +166,11 @@ export class Dag {
     this.ancestorBits = sets;
     return sets;
   }
+}
+
+function isAscending(list: readonly number[]): boolean {
+  for (let i = 1; i < list.length; i++) if (list[i - 1]! > list[i]!) return false;
+  return true;
 }
 
 /**
