@@ -1,4 +1,4 @@
-import type { Diagnostic, Severity, SourceSpan } from '@flowline/core';
+import { type Diagnostic, type Severity, type SourceSpan, hasErrors } from '@flowline/core';
 
 import type { ValuePath } from './source/source-positions.js';
 
@@ -24,7 +24,7 @@ export class DiagnosticSink {
   }
 
   get hasErrors(): boolean {
-    return this.items.some((d) => d.severity === 'error');
+    return hasErrors(this.items);
   }
 
   private add(severity: Severity, code: string, message: string, span: SourceSpan, extra: DiagnosticExtra): void {
