@@ -53,12 +53,32 @@ class FieldChecker {
     private readonly field: TemplateField | ExternalTemplateField,
   ) {}
 
-  /** Env names this field may read: the workflow's, and its step's own. */
-  private declaredEnv(): string[] {
+  /** The env names of this field's step (empty for workflow-level fields). */
+  private stepEnvNames(): string[] {
     const { stepId } = this.field.scope;
     const index = stepId === undefined ? undefined : this.context.stepIndex.get(stepId);
     const step = index === undefined ? undefined : this.context.definition.steps[index];
-    return [...Object.keys(this.context.definition.env ?? {}), ...Object.keys(step?.env ?? {})];
+    return Object.keys(step?.env ?? {});
+  }
+
+  /**
+   * `env.NAME`: the workflow's env, and the step's own — except inside the
+   * step's env values, which are rendered from the workflow's env alone (so
+   * `A: "{{env.B}}"`, `B: "{{env.A}}"` cannot loop).
+   */
+  private checkEnv(name: string | undefined, place: TemplatePlace): void {
+    const workflowEnv = Object.keys(this.context.definition.env ?? {});
+    const inStepEnv = this.field.scope.stepId !== undefined && this.field.path[2] === 'env';
+    if (inStepEnv && name !== undefined && !workflowEnv.includes(name) && this.stepEnvNames().includes(name)) {
+      this.report(
+        'env-self-reference',
+        `a step's env values read only the workflow's env; "${name}" is this step's own`,
+        place,
+      );
+      return;
+    }
+    const declared = inStepEnv ? workflowEnv : [...workflowEnv, ...this.stepEnvNames()];
+    this.checkDeclared(name, declared, 'unknown-env', 'environment variable', 'env:', place);
   }
 
   prepare(): PreparedTemplate | undefined {
@@ -117,7 +137,7 @@ class FieldChecker {
           reference,
         );
       case 'env':
-        return this.checkDeclared(name, this.declaredEnv(), 'unknown-env', 'environment variable', 'env:', reference);
+        return this.checkEnv(name, reference);
       case 'steps':
         return this.checkStep(name, member, detail, reference);
       case 'run':
