@@ -28,4 +28,5 @@ export type { StepView, TemplateContext } from './template/template-context.js';
 export { type CompiledTemplate, compileBare, compileTemplate, render } from './template/template-engine.js';
 export { isTruthyText, isTruthyValue } from './template/truthiness.js';
 export type { TemplateFileReader } from './validate/template-files.js';
+export { matchesInputType } from './validate/check-inputs.js';
 export { workspacePathProblem } from './validate/workspace-path.js';
