@@ -28,7 +28,8 @@ export function generateWorkflow(steps: number, seed = 42): string {
     if (kind === 19 && i + 1 < steps) {
       lines.push(
         '    type: conditional',
-        `    condition: "{{gte ${read.slice(2, -2)} inputs.target}}"`,
+        // `default`: the step read may be a conditional, which has no `value` output.
+        `    condition: "{{gte (default ${read.slice(2, -2)} 100) inputs.target}}"`,
         `    then: [s${i + 1}]`,
       );
       branchTargets.add(i + 1);

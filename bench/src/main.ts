@@ -1,6 +1,7 @@
 import { fileURLToPath } from 'node:url';
 
 import { type Row, machine, markdownTable, writeSection } from './report.js';
+import { schedulerSuite } from './suites/scheduler.js';
 import { templateRenderSuite } from './suites/template-render.js';
 import { workflowCompileSuite } from './suites/workflow-compile.js';
 
@@ -12,6 +13,7 @@ import { workflowCompileSuite } from './suites/workflow-compile.js';
 const suites: readonly [string, () => Row[]][] = [
   ['workflow language', workflowCompileSuite],
   ['templates', templateRenderSuite],
+  ['scheduler', schedulerSuite],
 ];
 
 const rows: Row[] = [];
