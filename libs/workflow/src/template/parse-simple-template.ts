@@ -3,19 +3,17 @@
  * `{{a.b.c}}` and `{{helper arg "text" 42}}` in it — producing exactly the
  * tree Handlebars' own parser would (simple-template.property.test.ts holds
  * them equal). Handlebars' generated LALR parser costs ~14 µs per template;
- * this costs about one. Anything outside the subset (blocks, comments,
- * sub-expressions, hashes, `this`, `@data`, `../`, escapes, whitespace
- * control) returns undefined, and the caller uses Handlebars.
+ * this costs about one. Sub-expressions (`(default x 0)`) are in the subset;
+ * anything else (blocks, comments, hashes, `this`, `@data`, `../`, escapes,
+ * whitespace control) returns undefined, and the caller uses Handlebars.
  */
 
 type Position = hbs.AST.Position;
-type Expression = hbs.AST.PathExpression | hbs.AST.Literal;
+type Expression = hbs.AST.PathExpression | hbs.AST.Literal | hbs.AST.SubExpression;
 
 /** One path segment: plain names only, so the lexer's rarer ID characters go the slow way. */
 const SEGMENT = /^[A-Za-z_][A-Za-z0-9_-]*$/;
 const NUMBER = /^-?[0-9]+(?:\.[0-9]+)?$/;
-/** A quoted string without quotes or escapes inside, or a run of other non-space characters. */
-const TOKEN = /\s*("[^"\\]*"|'[^'\\]*'|[^\s"']+)/y;
 
 export function parseSimpleTemplate(source: string): hbs.AST.Program | undefined {
   if (source.includes('\\{{')) return undefined; // escaped mustaches: Handlebars' rules
@@ -60,37 +58,110 @@ function parseMustache(
 ): hbs.AST.MustacheStatement | undefined {
   const inner = source.slice(open + 2, close);
   // `{{{`, `{{#`, `{{/`, `{{>`, `{{!`, `{{^`, `{{&`, `{{~`, `{{*`, `{{else}}`…: not the simple subset.
-  if (!/^\s*[A-Za-z_"'0-9-]/.test(inner) || /[~(){}=|[\]@\\]/.test(inner) || source.startsWith('}', close + 2)) {
+  if (!/^\s*[A-Za-z_"'0-9-]/.test(inner) || /[~{}=|[\]@\\]/.test(inner) || source.startsWith('}', close + 2)) {
     return undefined;
   }
-  const expressions: Expression[] = [];
-  let consumed = 0;
-  TOKEN.lastIndex = 0;
-  for (let match = TOKEN.exec(inner); match !== null; match = TOKEN.exec(inner)) {
-    const token = match[1]!;
-    const end = TOKEN.lastIndex;
-    consumed = end;
-    // Tokens must be separated by whitespace (`a"b"` means something else to Handlebars).
-    if (end < inner.length && !/\s/.test(inner[end]!)) return undefined;
-    const start = open + 2 + end - token.length;
-    const expression = parseToken(token, lines.position(start), lines.position(start + token.length));
-    if (expression === undefined) return undefined;
-    expressions.push(expression);
-  }
-  // A failed sticky match resets lastIndex, so track what was read: leftovers (`{{a "b}}`) are not simple.
-  if (inner.slice(consumed).trim() !== '') return undefined;
-  const [path, ...params] = expressions;
+  const tokens = tokenize(inner, open + 2, lines);
+  if (tokens === undefined) return undefined;
+  const reader = { tokens, next: 0 };
+  const call = readCall(reader);
+  if (call === undefined || reader.next !== tokens.length) return undefined;
   // `{{"text"}}`, `{{42}}` and `{{else}}` mean other things to Handlebars: its way.
-  if (path?.type !== 'PathExpression' || (path as hbs.AST.PathExpression).original === 'else') return undefined;
+  if (call.path.original === 'else') return undefined;
   return {
     type: 'MustacheStatement',
-    path: path as hbs.AST.PathExpression,
-    params,
+    path: call.path,
+    params: call.params,
     hash: undefined!,
     escaped: true,
     strip: { open: false, close: false },
     loc: { start: lines.position(open), end: lines.position(close + 2) },
   } as unknown as hbs.AST.MustacheStatement;
+}
+
+type Token =
+  | { readonly kind: 'open' | 'close'; readonly start: Position; readonly end: Position }
+  | { readonly kind: 'atom'; readonly expression: Expression };
+
+/**
+ * Splits a mustache's inside into atoms and parentheses. Conservative: an
+ * atom or `)` must be followed by a space, `)` or the end (`a"b"`, `(a)b` mean
+ * other things to Handlebars), and strings hold no quotes or escapes.
+ */
+function tokenize(inner: string, offset: number, lines: LineIndex): Token[] | undefined {
+  const tokens: Token[] = [];
+  const separated = (at: number) => at >= inner.length || /[\s)]/.test(inner[at]!);
+  let at = 0;
+  while (at < inner.length) {
+    const char = inner[at]!;
+    if (/\s/.test(char)) {
+      at += 1;
+      continue;
+    }
+    const start = lines.position(offset + at);
+    if (char === '(' || char === ')') {
+      at += 1;
+      if (char === ')' && !separated(at)) return undefined;
+      tokens.push({ kind: char === '(' ? 'open' : 'close', start, end: lines.position(offset + at) });
+      continue;
+    }
+    const end = char === '"' || char === "'" ? inner.indexOf(char, at + 1) + 1 : atomEnd(inner, at);
+    if (end <= at || !separated(end)) return undefined;
+    const expression = parseToken(inner.slice(at, end), start, lines.position(offset + end));
+    if (expression === undefined) return undefined;
+    tokens.push({ kind: 'atom', expression });
+    at = end;
+  }
+  return tokens;
+}
+
+function atomEnd(inner: string, from: number): number {
+  let at = from;
+  while (at < inner.length && !/[\s()"']/.test(inner[at]!)) at += 1;
+  return at;
+}
+
+interface Reader {
+  readonly tokens: readonly Token[];
+  next: number;
+}
+
+/** `path expr*`: the head of a mustache or of a sub-expression, and its arguments. */
+function readCall(reader: Reader): { path: hbs.AST.PathExpression; params: Expression[] } | undefined {
+  const head = reader.tokens[reader.next];
+  if (head?.kind !== 'atom' || head.expression.type !== 'PathExpression') return undefined;
+  reader.next += 1;
+  const params: Expression[] = [];
+  for (;;) {
+    const token = reader.tokens[reader.next];
+    if (token === undefined || token.kind === 'close')
+      return { path: head.expression as hbs.AST.PathExpression, params };
+    const param = readExpression(reader);
+    if (param === undefined) return undefined;
+    params.push(param);
+  }
+}
+
+/** An atom, or `( path expr* )` as Handlebars' SubExpression. */
+function readExpression(reader: Reader): Expression | undefined {
+  const token = reader.tokens[reader.next]!;
+  if (token.kind === 'atom') {
+    reader.next += 1;
+    return token.expression;
+  }
+  if (token.kind !== 'open') return undefined;
+  reader.next += 1;
+  const call = readCall(reader);
+  const close = reader.tokens[reader.next];
+  if (call === undefined || close?.kind !== 'close') return undefined;
+  reader.next += 1;
+  return {
+    type: 'SubExpression',
+    path: call.path,
+    params: call.params,
+    hash: undefined,
+    loc: { start: token.start, end: close.end },
+  } as unknown as Expression;
 }
 
 function parseToken(token: string, start: Position, end: Position): Expression | undefined {

@@ -8,7 +8,7 @@ import { parseSimpleTemplate } from './parse-simple-template.js';
  * The fast parser must be indistinguishable from Handlebars' own: for every
  * template it accepts, the same tree, positions included. Templates are drawn
  * from a grammar that mixes the simple subset with everything the fast parser
- * must hand back (blocks, escapes, hashes, sub-expressions, odd whitespace).
+ * must hand back (blocks, escapes, hashes, odd whitespace).
  */
 const segment = fc.stringMatching(/^[A-Za-z_][A-Za-z0-9_-]{0,6}$/);
 const path = fc.array(segment, { minLength: 1, maxLength: 4 }).map((parts) => parts.join('.'));
@@ -20,21 +20,29 @@ const literal = fc.oneof(
   fc.constantFrom('true', 'false', 'null', 'undefined'),
 );
 const space = fc.constantFrom('', ' ', '  ', '\n', '\t');
-const simpleMustache = fc
-  .tuple(
-    space,
+const gap = fc.constantFrom(' ', '  ', '\n');
+/** A helper argument: a path, a literal, or a sub-expression `(helper args…)`, nested. */
+const param: fc.Arbitrary<string> = fc.letrec<{ param: string }>((tie) => ({
+  param: fc.oneof(
+    { depthSize: 'small', withCrossShrink: true },
     path,
-    fc.array(fc.tuple(fc.constantFrom(' ', '  ', '\n'), fc.oneof(path, literal)), { maxLength: 3 }),
-    space,
-  )
-  .map(([before, head, params, after]) => `{{${before}${head}${params.map(([gap, p]) => gap + p).join('')}${after}}}`);
+    literal,
+    fc
+      .tuple(space, path, fc.array(fc.tuple(gap, tie('param')), { maxLength: 2 }), space)
+      .map(([before, head, args, after]) => `(${before}${head}${args.map(([g, a]) => g + a).join('')}${after})`),
+  ),
+})).param;
+const simpleMustache = fc
+  .tuple(space, path, fc.array(fc.tuple(gap, param), { maxLength: 3 }), space)
+  .map(([before, head, params, after]) => `{{${before}${head}${params.map(([g, p]) => g + p).join('')}${after}}}`);
 const otherMustache = fc.constantFrom(
   '{{#if a}}x{{/if}}',
   '{{! comment }}',
   '{{{raw}}}',
   '{{~trim~}}',
   '{{x.[0]}}',
-  '{{eq (len a) 1}}',
+  '{{eq (len a)1}}',
+  '{{eq (len sep=a) 1}}',
   '{{join a sep=","}}',
   '{{this.a}}',
   '{{@index}}',
@@ -100,7 +108,10 @@ describe('parseSimpleTemplate', () => {
     '{{! comment }}',
     '{{{raw}}}',
     '{{~a}}',
-    '{{eq (len a) 1}}',
+    '{{eq (len a)1}}',
+    '{{eq ((len) a) 1}}',
+    '{{eq (len a 1}}',
+    '{{eq len a) 1}}',
     '{{join a sep=","}}',
     '{{this.a}}',
     '{{@index}}',
@@ -122,6 +133,8 @@ describe('parseSimpleTemplate', () => {
     const tree = parseSimpleTemplate('line one\n  {{ steps.a.outputs.x }} and {{len b}}\n');
     expect(tree).toEqual(Handlebars.parse('line one\n  {{ steps.a.outputs.x }} and {{len b}}\n'));
     expect(parseSimpleTemplate('{{default a "not yet"}}')).toEqual(Handlebars.parse('{{default a "not yet"}}'));
+    const nested = '{{gte ( default steps.a.outputs.v (len inputs.list) ) 80}}';
+    expect(parseSimpleTemplate(nested)).toEqual(Handlebars.parse(nested));
     const mustache = tree!.body[1] as hbs.AST.MustacheStatement;
     expect(mustache.path.loc.start).toEqual({ line: 2, column: 5 });
   });
