@@ -94,9 +94,12 @@ export function applyEvent(
  * items or finish. Then the run finishes if nothing is left open.
  */
 function settle(t: Transition): void {
-  while (t.queue.length > 0 || t.fanOuts.length > 0) {
-    if (t.queue.length > 0) judge(t, t.queue.shift()!);
-    else dispatchItems(t, t.fanOuts.shift()!);
+  // Read by position rather than shift(): a run starting 10,000 steps queues them all.
+  let judged = 0;
+  let dispatched = 0;
+  while (judged < t.queue.length || dispatched < t.fanOuts.length) {
+    if (judged < t.queue.length) judge(t, t.queue[judged++]!);
+    else dispatchItems(t, t.fanOuts[dispatched++]!);
   }
   finishRunIfDone(t);
 }
@@ -216,7 +219,7 @@ function onFinished(t: Transition, id: string, item: number | undefined, attempt
   if (outcome.error.retryable && attempt < retry.maxAttempts) {
     t.setWork(index, item, { status: 'waiting_retry', attempt, error: outcome.error, startedAt });
     const key = t.keyOf(index, item);
-    const random = stableRandom(`${t.snapshot().runId}/${formatStepKey(key)}/${attempt + 1}`);
+    const random = stableRandom(`${t.runId}/${formatStepKey(key)}/${attempt + 1}`);
     t.emit({ type: 'schedule_retry', key, attempt: attempt + 1, delayMs: retryDelayMs(retry, attempt + 1, random) });
     return;
   }

@@ -44,6 +44,10 @@ export class Transition {
     this.finishedAt = base.finishedAt;
   }
 
+  get runId(): string {
+    return this.base.runId;
+  }
+
   /** The state as it stands mid-transition, for rendering templates. */
   snapshot(): RunState {
     return {
