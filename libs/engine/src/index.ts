@@ -16,6 +16,6 @@ export {
   isTerminal,
 } from './run-state.js';
 export { type Decision, type RunStart, applyEvent, startRun } from './scheduler.js';
-export { type StepKey, formatStepKey, parseStepKey } from './step-key.js';
+export { type StepKey, formatStepKey } from './step-key.js';
 export { StepTable } from './step-table.js';
 export { type NeedOutcome, type Verdict, judgeTriggerRule } from './trigger-rules.js';

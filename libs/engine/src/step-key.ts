@@ -9,8 +9,3 @@ export interface StepKey {
 export function formatStepKey(key: StepKey): string {
   return key.item === undefined ? key.step : `${key.step}[${key.item}]`;
 }
-
-export function parseStepKey(text: string): StepKey {
-  const match = /^(.+)\[(\d+)\]$/.exec(text);
-  return match === null ? { step: text } : { step: match[1]!, item: Number(match[2]) };
-}
