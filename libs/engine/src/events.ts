@@ -33,4 +33,10 @@ export type EngineEvent =
     }
   /** The delay before `attempt` has passed. */
   | { readonly type: 'retry_due'; readonly key: StepKey; readonly attempt: number; readonly at: number }
-  | { readonly type: 'run_cancelled'; readonly at: number; readonly reason?: string };
+  | { readonly type: 'run_cancelled'; readonly at: number; readonly reason?: string }
+  /**
+   * `flowline retry`: these steps (see stepsToRetry) go back to pending with
+   * fresh attempts, the run is running again, and every other step keeps its
+   * record. Applies to a finished run too.
+   */
+  | { readonly type: 'steps_reset'; readonly steps: readonly string[]; readonly at: number };

@@ -19,3 +19,14 @@ export { type Decision, type RunStart, applyEvent, startRun } from './scheduler.
 export { type StepKey, formatStepKey } from './step-key.js';
 export { StepTable } from './step-table.js';
 export { type NeedOutcome, type Verdict, judgeTriggerRule } from './trigger-rules.js';
+export {
+  type RenderedAssert,
+  type RenderedClaudeCode,
+  type RenderedConditional,
+  type RenderedShell,
+  type RenderedStep,
+  type RenderedTemplate,
+  type RenderedWebhook,
+  renderStep,
+} from './render-step.js';
+export { resumeCommands, stepsToRetry } from './resume.js';

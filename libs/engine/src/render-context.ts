@@ -25,7 +25,7 @@ export interface RenderSite {
 export function contextFor(
   plan: EnginePlan,
   state: RunState,
-  template: CompiledTemplate,
+  template: Pick<CompiledTemplate, 'references'>,
   site: RenderSite,
   runtime: RenderRuntime,
   env?: Readonly<Record<string, string>>,

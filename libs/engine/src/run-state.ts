@@ -28,6 +28,8 @@ export interface StepError {
   readonly code: string;
   readonly message: string;
   readonly retryable: boolean;
+  /** The least wait before trying again, when the other side said (HTTP Retry-After). */
+  readonly retryAfterMs?: number;
 }
 
 /** One unit of work: a whole step, or one item of a `for_each` step. */

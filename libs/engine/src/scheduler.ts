@@ -66,7 +66,7 @@ export function applyEvent(
   if (state.workflowDigest !== workflow.digest) {
     throw new Error(`run ${state.runId} belongs to another version of workflow ${workflow.name}`);
   }
-  if (state.status !== 'running') return { state, commands: [] };
+  if (state.status !== 'running' && event.type !== 'steps_reset') return { state, commands: [] };
   const t = new Transition(planFor(workflow), state, runtime, event.at);
   switch (event.type) {
     case 'step_started':
@@ -80,6 +80,9 @@ export function applyEvent(
       break;
     case 'run_cancelled':
       cancelRun(t, event.reason ?? 'cancelled');
+      break;
+    case 'steps_reset':
+      resetSteps(t, event.steps);
       break;
     default:
       return assertNever(event, 'event');
@@ -220,7 +223,10 @@ function onFinished(t: Transition, id: string, item: number | undefined, attempt
     t.setWork(index, item, { status: 'waiting_retry', attempt, error: outcome.error, startedAt });
     const key = t.keyOf(index, item);
     const random = stableRandom(`${t.runId}/${formatStepKey(key)}/${attempt + 1}`);
-    t.emit({ type: 'schedule_retry', key, attempt: attempt + 1, delayMs: retryDelayMs(retry, attempt + 1, random) });
+    const backoff = retryDelayMs(retry, attempt + 1, random);
+    // A server's Retry-After is a floor: retrying sooner would only be refused again.
+    const delayMs = Math.max(backoff, outcome.error.retryAfterMs ?? 0);
+    t.emit({ type: 'schedule_retry', key, attempt: attempt + 1, delayMs });
     return;
   }
   const outputs = outcome.outputs === undefined ? {} : { outputs: outcome.outputs };
@@ -264,4 +270,24 @@ function cancelWork(t: Transition, index: number, item: number | undefined, reas
   if (work.status === 'running' && runsItself)
     t.emit({ type: 'cancel_step', key: t.keyOf(index, item), attempt: work.attempt });
   t.setWork(index, item, { ...work, status: 'cancelled', reason, finishedAt: t.at });
+}
+
+/**
+ * Puts steps back to pending (fresh attempts, no items, no outputs) and
+ * reopens the run. A step still running is left alone: resetting it would
+ * orphan its attempt. Reset steps are judged again in declaration order.
+ */
+function resetSteps(t: Transition, ids: readonly string[]): void {
+  const reset = ids.map((id) => stepIndex(t.plan, id)).filter((i) => t.step(i).status !== 'running');
+  if (reset.length === 0) return;
+  const pending: StepState = { status: 'pending', attempt: 0 };
+  for (const index of reset) {
+    if (isTerminal(t.step(index).status)) t.open += 1;
+    t.steps = t.steps.set(index, pending);
+  }
+  t.status = 'running';
+  t.outputs = undefined;
+  t.error = undefined;
+  t.finishedAt = undefined;
+  t.queue.push(...reset.sort((a, b) => a - b));
 }

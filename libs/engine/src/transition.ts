@@ -50,8 +50,10 @@ export class Transition {
 
   /** The state as it stands mid-transition, for rendering templates. */
   snapshot(): RunState {
+    // Fields a retry clears must not come back from the base.
+    const { outputs, error, finishedAt, ...base } = this.base;
     return {
-      ...this.base,
+      ...base,
       steps: this.steps,
       open: this.open,
       usage: this.usage,

@@ -1,0 +1,10 @@
+export type { BlobStore } from './blob-store.js';
+export { type ChangeEntry, type ChangeSet, EMPTY_CHANGE_SET } from './change-set.js';
+export {
+  type RunRecord,
+  type RunStateStore,
+  type StepLogStore,
+  type StoredEvent,
+  VersionConflictError,
+} from './run-store.js';
+export type { CacheEntry, StepCache } from './step-cache.js';
