@@ -1,0 +1,85 @@
+import { execa } from 'execa';
+
+import type { LaunchPlan } from '@flowline/sandbox';
+
+import type { AbortReason } from './executor.js';
+import { TailBuffer } from './tail-buffer.js';
+
+/** The last 64 KiB of stdout and stderr become outputs (DESIGN §2). */
+export const OUTPUT_TAIL_BYTES = 64 * 1024;
+
+export interface ProcessResult {
+  /** Undefined when the process was killed by a signal. */
+  readonly exitCode: number | undefined;
+  readonly signal: string | undefined;
+  readonly stdout: string;
+  readonly stderr: string;
+  /** Set when the attempt's signal ended the process. */
+  readonly aborted: AbortReason | undefined;
+  /** The process could not be started at all (ENOENT…). */
+  readonly spawnError: string | undefined;
+}
+
+export interface RunProcessOptions {
+  readonly signal: AbortSignal;
+  readonly killGraceMs: number;
+  readonly onOutput: (stream: 'stdout' | 'stderr', text: string) => void;
+}
+
+/**
+ * Spawns a launch plan in its own process group and waits for it. On abort
+ * the whole group gets SIGTERM, then SIGKILL after the grace period; when
+ * the leader exits, stragglers it left in the background are killed too, so
+ * a step never outlives its attempt. (Under bubblewrap, killing bwrap ends
+ * its PID namespace as well.)
+ */
+export async function runProcess(plan: LaunchPlan, options: RunProcessOptions): Promise<ProcessResult> {
+  const tails = { stdout: new TailBuffer(OUTPUT_TAIL_BYTES), stderr: new TailBuffer(OUTPUT_TAIL_BYTES) };
+  const child = execa(plan.file, [...plan.args], {
+    cwd: plan.cwd,
+    env: plan.env,
+    extendEnv: false,
+    stdin: 'ignore',
+    buffer: false,
+    reject: false,
+    detached: true,
+  });
+  for (const stream of ['stdout', 'stderr'] as const) {
+    child[stream]?.on('data', (chunk: Buffer) => {
+      tails[stream].push(chunk);
+      options.onOutput(stream, chunk.toString('utf8'));
+    });
+  }
+  let aborted: AbortReason | undefined;
+  let killTimer: NodeJS.Timeout | undefined;
+  const onAbort = () => {
+    aborted = options.signal.reason === 'timeout' ? 'timeout' : 'cancelled';
+    killGroup(child.pid, 'SIGTERM');
+    killTimer = setTimeout(() => killGroup(child.pid, 'SIGKILL'), options.killGraceMs);
+  };
+  // Stragglers hold the output pipes open: end them when the leader exits, not when the pipes close.
+  child.once('exit', () => killGroup(child.pid, 'SIGKILL'));
+  if (options.signal.aborted) onAbort();
+  else options.signal.addEventListener('abort', onAbort, { once: true });
+  const result = await child;
+  options.signal.removeEventListener('abort', onAbort);
+  clearTimeout(killTimer);
+  const spawnError = result.failed && result.exitCode === undefined && result.signal === undefined;
+  return {
+    exitCode: result.exitCode,
+    signal: result.signal,
+    stdout: tails.stdout.text(),
+    stderr: tails.stderr.text(),
+    aborted,
+    spawnError: spawnError ? (result.originalMessage ?? result.shortMessage) : undefined,
+  };
+}
+
+function killGroup(pid: number | undefined, signal: NodeJS.Signals): void {
+  if (pid === undefined) return;
+  try {
+    process.kill(-pid, signal);
+  } catch {
+    // ESRCH: the group is already gone.
+  }
+}
