@@ -19,3 +19,4 @@ export {
 } from './step-types.js';
 export { DURATION_PATTERN, SIZE_PATTERN, formatBytes, formatDuration, parseDuration, parseSize } from './units.js';
 export { sha256Hex } from './hash.js';
+export { MASK, SecretMasker } from './secret-masker.js';
