@@ -20,3 +20,4 @@ export {
 export { DURATION_PATTERN, SIZE_PATTERN, formatBytes, formatDuration, parseDuration, parseSize } from './units.js';
 export { sha256Hex } from './hash.js';
 export { MASK, SecretMasker } from './secret-masker.js';
+export { canonicalJson } from './canonical-json.js';
