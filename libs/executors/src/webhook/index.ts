@@ -1,0 +1,2 @@
+export { type EgressPolicy, parseEgressAllow } from './egress-policy.js';
+export { MAX_REDIRECTS, webhookExecutor } from './webhook-executor.js';
