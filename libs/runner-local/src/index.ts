@@ -1,1 +1,8 @@
-export {};
+export {
+  type LocalRunOptions,
+  type LocalRunResult,
+  resumeLocalRun,
+  retryLocalRun,
+  startLocalRun,
+} from './local-runner.js';
+export type { RunnerDeps } from './runner-deps.js';

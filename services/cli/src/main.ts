@@ -5,11 +5,23 @@ import { errorMessage } from '@flowline/core';
 import { type CliIo, EXIT, UsageError, painter } from './cli-io.js';
 import type { Command, ParsedCommand } from './command.js';
 import { graphCommand } from './commands/graph-command.js';
+import { logsCommand } from './commands/logs-command.js';
+import { resumeCommand, retryCommand } from './commands/resume-command.js';
+import { runCommand } from './commands/run-command.js';
+import { runsCommand } from './commands/runs-command.js';
 import { validateCommand } from './commands/validate-command.js';
 import { VERSION } from './version.js';
 
 /** Every subcommand, in the order `flowline --help` lists them. */
-export const COMMANDS: readonly Command[] = [validateCommand, graphCommand];
+export const COMMANDS: readonly Command[] = [
+  validateCommand,
+  graphCommand,
+  runCommand,
+  resumeCommand,
+  retryCommand,
+  runsCommand,
+  logsCommand,
+];
 
 /**
  * Runs `flowline ARGS…` and returns the exit status: 0 success, 1 the work
