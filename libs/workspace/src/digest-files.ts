@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { lstat, readlink } from 'node:fs/promises';
+import { lstat } from 'node:fs/promises';
 import { isAbsolute, join } from 'node:path';
 
 import { sha256Hex } from '@flowline/core';
@@ -21,10 +21,11 @@ export interface DigestFilesOptions {
 /**
  * For cache keys (`cache.files`): each glob's digest, SHA-256 over the
  * sorted (path, content digest) pairs of the files it matches, relative to
- * `workspace`. Dot files match; symlinked directories are not followed, and
- * a symlink counts by where it points, never by what it points at. A glob
- * that names a directory matches everything beneath it. Patterns that are
- * absolute or climb with `..` are refused.
+ * `workspace`. Dot files match. Symlinks are skipped, neither followed nor
+ * counted: following one could read outside the workspace (tinyglobby does
+ * not report links it does not follow). A glob that names a directory
+ * matches everything beneath it. Patterns that are absolute or climb with
+ * `..` are refused.
  */
 export async function digestFiles(
   workspace: string,
@@ -49,7 +50,5 @@ async function digestGlob(workspace: string, pattern: string, exclude: readonly 
 }
 
 async function contentDigest(path: string): Promise<string> {
-  const stats = await lstat(path);
-  if (stats.isSymbolicLink()) return `symlink:${await readlink(path)}`;
-  return hashFile(path, stats.size);
+  return hashFile(path, (await lstat(path)).size);
 }
