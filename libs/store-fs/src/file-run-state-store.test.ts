@@ -47,12 +47,12 @@ describe('FileRunStateStore on disk', () => {
 
   it('ignores a torn last line, and the next append replaces it', async () => {
     const { store, record, log } = await storeWithRun();
-    await appendFile(log, '{"seq":3,"event":{"type":"step_sta'); // killed mid-write
+    const complete = await readFile(log, 'utf8');
+    // Killed mid-write of a line longer than the one that will replace it.
+    await appendFile(log, `{"seq":3,"event":{"type":"step_finished","outputs":{"stdout":"${'x'.repeat(500)}`);
     expect((await store.readEvents(record.runId)).map((e) => e.seq)).toEqual([1, 2]);
-    expect(await store.appendEvents(record.runId, 2, [finished('a')])).toBe(3);
-    const lines = (await readFile(log, 'utf8')).split('\n');
-    expect(lines).toHaveLength(4); // three events and the empty string after the last newline
-    expect(JSON.parse(lines[2] ?? '')).toEqual({ seq: 3, event: finished('a') });
+    expect(await store.appendEvents(record.runId, 2, [started('c')])).toBe(3);
+    expect(await readFile(log, 'utf8')).toBe(`${complete}${JSON.stringify({ seq: 3, event: started('c') })}\n`);
   });
 
   it('ignores garbage lines at the end (unflushed blocks after a power loss) and appends over them', async () => {

@@ -1,1 +1,4 @@
-export {};
+export { FileRunStateStore, type FileRunStateStoreOptions } from './file-run-state-store.js';
+export { FileStepLogStore } from './file-step-log-store.js';
+export { FsBlobStore, type FsBlobStoreOptions } from './fs-blob-store.js';
+export { FsStepCache, type FsStepCacheOptions } from './fs-step-cache.js';
