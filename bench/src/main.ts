@@ -1,6 +1,7 @@
 import { fileURLToPath } from 'node:url';
 
 import { type Row, machine, markdownTable, writeSection } from './report.js';
+import { localRunSuite } from './suites/local-run.js';
 import { schedulerSuite } from './suites/scheduler.js';
 import { templateRenderSuite } from './suites/template-render.js';
 import { workflowCompileSuite } from './suites/workflow-compile.js';
@@ -10,16 +11,17 @@ import { workflowCompileSuite } from './suites/workflow-compile.js';
  * writes it into docs/benchmarks.md. Targets live here, never in unit tests.
  * The compile suite runs first so its "first call" row is really cold.
  */
-const suites: readonly [string, () => Row[]][] = [
+const suites: readonly [string, () => Row[] | Promise<Row[]>][] = [
   ['workflow language', workflowCompileSuite],
   ['templates', templateRenderSuite],
   ['scheduler', schedulerSuite],
+  ['local runs', localRunSuite],
 ];
 
 const rows: Row[] = [];
 for (const [name, suite] of suites) {
   process.stderr.write(`bench: ${name}…\n`);
-  rows.push(...suite());
+  rows.push(...(await suite()));
 }
 const table = `Measured on ${machine()}.\n\n${markdownTable(rows)}`;
 process.stdout.write(`${table}\n`);
