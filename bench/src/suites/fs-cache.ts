@@ -28,12 +28,14 @@ export async function fsCacheSuite(): Promise<Row[]> {
     const cache = new FsStepCache(dir);
     const keys = Array.from({ length: ENTRIES }, (_, i) => sha256Hex(`entry-${i}`));
     for (const key of keys) await cache.put(entryFor(key));
-    const ours = await timeAsync(keys, async (key) => {
-      if ((await cache.get(key, Date.now())) === undefined) throw new Error(`bench: cache miss for ${key}`);
-    });
-    const floor = await timeAsync(keys, async (key) => {
-      JSON.parse(await readFile(cache.pathOf(key), 'utf8'));
-    });
+    const [ours, floor] = await timeInterleaved(keys, [
+      async (key) => {
+        if ((await cache.get(key, Date.now())) === undefined) throw new Error(`bench: cache miss for ${key}`);
+      },
+      async (key) => {
+        JSON.parse(await readFile(cache.pathOf(key), 'utf8'));
+      },
+    ]);
     return [row(ours, floor)];
   } finally {
     await rm(dir, { recursive: true, force: true });
@@ -52,17 +54,25 @@ function row(ours: Sample, floor: Sample): Row {
   };
 }
 
-/** Times `op` once per call, cycling through `keys`, after a warm-up. */
-async function timeAsync(keys: readonly string[], op: (key: string) => Promise<void>): Promise<Sample> {
-  for (let i = 0; i < WARMUP; i++) await op(keys[i % keys.length]!);
-  const times: number[] = [];
-  for (let i = 0; i < RUNS; i++) {
-    const key = keys[(i * 7) % keys.length]!; // stride, so neighbours on disk are not read in order
-    const start = performance.now();
-    await op(key);
-    times.push(performance.now() - start);
+/**
+ * Times each op once per call, cycling through `keys`, after a warm-up. The
+ * ops take turns (and swap who goes first), so drift in the machine — page
+ * cache, GC, JIT — falls on both alike.
+ */
+async function timeInterleaved(
+  keys: readonly string[],
+  ops: readonly [(key: string) => Promise<void>, (key: string) => Promise<void>],
+): Promise<[Sample, Sample]> {
+  const times: [number[], number[]] = [[], []];
+  for (let i = -WARMUP; i < RUNS; i++) {
+    const key = keys[((i + WARMUP) * 7) % keys.length]!; // a stride, so files are not read in directory order
+    for (const which of i % 2 === 0 ? [0, 1] : [1, 0]) {
+      const start = performance.now();
+      await ops[which]!(key);
+      if (i >= 0) times[which]!.push(performance.now() - start);
+    }
   }
-  return summarize(times);
+  return [summarize(times[0]), summarize(times[1])];
 }
 
 function entryFor(key: string): CacheEntry {
