@@ -6,7 +6,7 @@ import { type BlobStore, type ChangeEntry, type ChangeSet } from '@flowline/port
 
 import { hashFile, lstatIfExists, mapLimit, permissions } from './fs-util.js';
 import { opaqueDirs } from './opaque-dirs.js';
-import { orderEntries } from './order-entries.js';
+import { comparePaths, orderEntries } from './order-entries.js';
 import { childPath, hasAncestorIn, isExcluded, normalizeExcludes } from './workspace-path.js';
 
 export interface CaptureOptions {
@@ -40,7 +40,7 @@ export async function changesFromOverlay(
   blobs: BlobStore,
   options: CaptureOptions = {},
 ): Promise<ChangeSet> {
-  const items = await walkUpper(upperDir, '', normalizeExcludes(options.exclude));
+  const items = await walkUpper(upperDir, normalizeExcludes(options.exclude));
   await attachLower(items, upperDir, lowerDir);
   const deletes: string[] = [];
   const creations = await mapLimit(items, IO_PARALLELISM, (item) =>
@@ -54,17 +54,18 @@ export async function changesFromOverlay(
   };
 }
 
-async function walkUpper(upperDir: string, dir: string, exclude: readonly string[]): Promise<UpperItem[]> {
-  const names = await readdir(join(upperDir, dir));
+/** Every entry of the upper layer, parents before children (sorted by path). */
+async function walkUpper(upperDir: string, exclude: readonly string[]): Promise<UpperItem[]> {
   const items: UpperItem[] = [];
-  for (const name of names) {
-    const path = childPath(dir, name);
-    if (isExcluded(path, exclude)) continue;
-    const stats = await lstatOrThrow(join(upperDir, path));
-    items.push({ path, stats });
-    if (stats.isDirectory()) items.push(...(await walkUpper(upperDir, path, exclude)));
-  }
-  return items;
+  const walk = async (dir: string): Promise<void> => {
+    const paths = (await readdir(join(upperDir, dir))).map((name) => childPath(dir, name));
+    const kept = paths.filter((path) => !isExcluded(path, exclude));
+    const stats = await Promise.all(kept.map((path) => lstatOrThrow(join(upperDir, path))));
+    for (const [i, path] of kept.entries()) items.push({ path, stats: stats[i] as Stats });
+    await Promise.all(kept.filter((_, i) => stats[i]?.isDirectory() === true).map(walk));
+  };
+  await walk('');
+  return items.sort((a, b) => comparePaths(a.path, b.path));
 }
 
 async function lstatOrThrow(path: string): Promise<Stats> {
@@ -81,11 +82,13 @@ async function lstatOrThrow(path: string): Promise<Stats> {
  * files at the top, or no directories deleted) spawns nothing.
  */
 async function attachLower(items: UpperItem[], upperDir: string, lowerDir: string): Promise<void> {
+  // Looked up all at once; the ones beneath a hiding directory are then dropped.
+  const lowers = await mapLimit(items, IO_PARALLELISM, (item) => lstatIfExists(join(lowerDir, item.path)));
   const hiding = new Set<string>();
   const merged: string[] = [];
-  for (const item of items) {
+  for (const [i, item] of items.entries()) {
     if (hasAncestorIn(hiding, item.path)) continue;
-    item.lower = await lstatIfExists(join(lowerDir, item.path));
+    item.lower = lowers[i];
     if (!item.stats.isDirectory()) continue;
     if (item.lower?.isDirectory() === true) merged.push(item.path);
     else hiding.add(item.path);
