@@ -83,10 +83,12 @@ describe('FileRunStateStore on disk', () => {
     await expect(store.readEvents(record.runId)).rejects.toThrow(/line 3 has seq 5, expected 3/);
   });
 
-  it('fails loudly on a damaged run.json', async () => {
+  it('fails loudly on a damaged run.json when asked for it, and lists the other runs', async () => {
     const { store, record, dir } = await storeWithRun();
     await writeFile(join(dir, 'run.json'), '{"runId": "x", "vers');
     await expect(store.get(record.runId)).rejects.toMatchObject({ code: 'state_corrupt' });
+    const other = await store.create(newRun());
+    expect(await store.list()).toEqual([other]); // the damaged run does not hide the others
   });
 
   it('treats a run directory without run.json (killed during create) as no run', async () => {

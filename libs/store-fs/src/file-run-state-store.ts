@@ -93,12 +93,22 @@ export class FileRunStateStore implements RunStateStore {
   }
 
   async list(filter: { readonly status?: RunStatus; readonly workflow?: string } = {}): Promise<RunRecord[]> {
-    const records = await Promise.all((await this.runIds()).map((id) => this.get(id)));
+    const records = await Promise.all((await this.runIds()).map((id) => this.getForList(id)));
     return records
       .filter((r): r is RunRecord => r !== undefined)
       .filter((r) => filter.status === undefined || r.status === filter.status)
       .filter((r) => filter.workflow === undefined || r.workflowName === filter.workflow)
       .sort((a, b) => b.createdAt - a.createdAt || (a.runId < b.runId ? 1 : a.runId > b.runId ? -1 : 0));
+  }
+
+  /** One damaged run must not hide the others from `runs list`; `get` still reports it. */
+  private async getForList(runId: string): Promise<RunRecord | undefined> {
+    try {
+      return await this.get(runId);
+    } catch (error) {
+      if (hasCode(error, 'state_corrupt')) return undefined;
+      throw error;
+    }
   }
 
   private async runIds(): Promise<string[]> {

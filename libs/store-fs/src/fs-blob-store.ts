@@ -1,6 +1,6 @@
-import { link, mkdir, open, access, rename, stat } from 'node:fs/promises';
-import { dirname, join, resolve } from 'node:path';
 import { randomBytes } from 'node:crypto';
+import { access, link, mkdir, open, rename, stat } from 'node:fs/promises';
+import { dirname, join, resolve } from 'node:path';
 
 import { FlowlineError, ValidationError } from '@flowline/core';
 import type { BlobStore } from '@flowline/ports';

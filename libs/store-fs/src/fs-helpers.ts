@@ -1,6 +1,6 @@
 import { readFile, unlink } from 'node:fs/promises';
 
-/** Whether `error` is a Node system error with this `code` (ENOENT, EEXIST…); duck-typed, realm-safe. */
+/** Whether `error` carries this `code` (a system error's ENOENT, a FlowlineError's code); duck-typed, realm-safe. */
 export function hasCode(error: unknown, code: string): boolean {
   return typeof error === 'object' && error !== null && 'code' in error && error.code === code;
 }

@@ -2,3 +2,4 @@ export { FileRunStateStore, type FileRunStateStoreOptions } from './file-run-sta
 export { FileStepLogStore } from './file-step-log-store.js';
 export { FsBlobStore, type FsBlobStoreOptions } from './fs-blob-store.js';
 export { FsStepCache, type FsStepCacheOptions } from './fs-step-cache.js';
+export { assertRunId, encodeStepKey, isRunId } from './state-layout.js';
