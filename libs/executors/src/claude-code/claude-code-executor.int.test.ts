@@ -149,6 +149,24 @@ describe('claude_code executor, real CLI against the scripted model', () => {
   );
 
   it(
+    'masks the model credentials, which the agent’s commands can see, in its log and outputs',
+    async () => {
+      const bash = { type: 'tool_use', name: 'Bash', input: { command: 'npm test', description: 'test' } } as const;
+      const a = await agent(() => [{ content: [bash] }, say('The key is sk-ant-scripted.')]);
+      const test = 'node -e "console.log(process.env.ANTHROPIC_API_KEY)"';
+      await writeFile(join(a.context.workspace, 'package.json'), JSON.stringify({ scripts: { test } }));
+      const outcome = await run(claudeStep('Run the tests', { profile: 'run-tests' }), a);
+
+      expect(JSON.stringify(toolResultsOf(a.server.modelRequests[1]!))).toContain('sk-ant-scripted');
+      expect(outcome).toMatchObject({ ok: true, outputs: { result: 'The key is ***.' } });
+      const log = a.context.logs.map((line) => line.text).join('');
+      expect(log).toContain('↳ ');
+      expect(log).not.toContain('sk-ant-scripted');
+    },
+    TIMEOUT_MS,
+  );
+
+  it(
     'ignores the workspace’s .claude/settings.json: its hooks and permission rules cannot widen the profile',
     async () => {
       const target = () => join(a.context.workspace, 'hello.txt');

@@ -1,7 +1,7 @@
 import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 
-import { FlowlineError, errorMessage } from '@flowline/core';
+import { FlowlineError, SecretMasker, errorMessage } from '@flowline/core';
 import type { RenderedClaudeCode, StepOutcome } from '@flowline/engine';
 
 import type { ExecutionContext, Executor } from '../executor.js';
@@ -40,6 +40,7 @@ export const claudeCodeExecutor: Executor<RenderedClaudeCode> = {
       writable: [context.scratchDir],
       ...(context.capture === undefined ? {} : { capture: context.capture }),
     });
+    const masker = credentialMasker(context);
     let result: ClaudeResult | undefined;
     const exit = await runClaudeProcess(plan, {
       input: step.prompt,
@@ -48,11 +49,11 @@ export const claudeCodeExecutor: Executor<RenderedClaudeCode> = {
       onLine: (line) => {
         const read = readStreamLine(line);
         result = read.result ?? result;
-        if (read.progress !== undefined) context.log('stdout', `${read.progress}\n`);
+        if (read.progress !== undefined) context.log('stdout', masker.text(`${read.progress}\n`));
       },
-      onStderr: (text) => context.log('stderr', text),
+      onStderr: (text) => context.log('stderr', masker.text(text)),
     });
-    return claudeOutcome(step, binary, exit, result);
+    return masker.value(claudeOutcome(step, binary, exit, result));
   },
 };
 
@@ -94,6 +95,19 @@ async function claudeEnvironment(step: RenderedClaudeCode, context: ExecutionCon
     CLAUDE_CODE_TMPDIR: tmp,
     ...(context.sandbox.kind === 'bwrap' ? { IS_SANDBOX: '1' } : {}),
   };
+}
+
+/**
+ * The model credentials are in the CLI's environment, so the agent's tools
+ * inherit them (the CLI does not scrub them without also forcing default
+ * permissions): a test that prints its environment would show them. They
+ * are the operator's, not workflow secrets the driver knows to mask, so
+ * the executor masks them in what it logs and returns.
+ */
+function credentialMasker(context: ExecutionContext): SecretMasker {
+  const { env } = context.config.claude;
+  const values = [env['ANTHROPIC_API_KEY'], env['ANTHROPIC_AUTH_TOKEN']];
+  return new SecretMasker(values.filter((value) => value !== undefined));
 }
 
 /** The workspace's CLAUDE.md files, then the step's `append_system_prompt`, in a scratch file. */
