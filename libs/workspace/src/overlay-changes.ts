@@ -78,8 +78,9 @@ async function lstatOrThrow(path: string): Promise<Stats> {
  * Looks up what each upper entry hides in the lower layer, except beneath a
  * directory that hides everything below it: one that replaced something that
  * was not a directory, or one overlayfs marked opaque. Opaqueness is asked of
- * getfattr only for directories both layers have, so the common case (new
- * files at the top, or no directories deleted) spawns nothing.
+ * getfattr (one process, a few ms) only for directories both layers have:
+ * a step that changed nothing, or only added top-level files and new
+ * directories, spawns nothing.
  */
 async function attachLower(items: UpperItem[], upperDir: string, lowerDir: string): Promise<void> {
   // Looked up all at once; the ones beneath a hiding directory are then dropped.
