@@ -1,6 +1,7 @@
 import { fileURLToPath } from 'node:url';
 
 import { type Row, machine, markdownTable, writeSection } from './report.js';
+import { fsCacheSuite } from './suites/fs-cache.js';
 import { localRunSuite } from './suites/local-run.js';
 import { schedulerSuite } from './suites/scheduler.js';
 import { templateRenderSuite } from './suites/template-render.js';
@@ -15,6 +16,7 @@ const suites: readonly [string, () => Row[] | Promise<Row[]>][] = [
   ['workflow language', workflowCompileSuite],
   ['templates', templateRenderSuite],
   ['scheduler', schedulerSuite],
+  ['filesystem cache', fsCacheSuite],
   ['local runs', localRunSuite],
 ];
 
