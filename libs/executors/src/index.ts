@@ -1,7 +1,10 @@
 export { assertExecutor } from './assert-executor.js';
+export { EXECUTORS, type ExecutedStepType, executorFor } from './catalog.js';
 export type { AbortReason, ExecutionContext, Executor } from './executor.js';
 export { type ExecutorConfig, loadExecutorConfig } from './executor-config.js';
 export { OUTPUT_TAIL_BYTES } from './run-process.js';
 export { shellExecutor } from './shell-executor.js';
 export { templateExecutor } from './template-executor.js';
 export { resolveInsideWorkspace } from './workspace-file.js';
+export * from './claude-code/index.js';
+export * from './webhook/index.js';

@@ -155,7 +155,9 @@ describe('flowline run', () => {
 
 describe('flowline resume', () => {
   let child: ChildProcess | undefined;
-  afterEach(() => child?.kill('SIGKILL'));
+  afterEach(() => {
+    child?.kill('SIGKILL');
+  });
 
   async function waitFor(check: () => Promise<boolean>, what: string): Promise<void> {
     const deadline = Date.now() + 20_000;
