@@ -127,6 +127,15 @@ describe('changesFromOverlay', () => {
     await expectRoundTrip(dir, workspace, changes, step);
   });
 
+  it('handles names getfattr must escape: spaces, backslashes, newlines, non-ASCII', async () => {
+    const setup = `for d in 'we ird' 'back\\slash' $'new\\nline' 'ünï'; do mkdir "$d"; printf old > "$d/f"; printf k > "$d/k"; done`;
+    const step = `for d in 'we ird' 'back\\slash' $'new\\nline' 'ünï'; do rm -rf "$d"; mkdir "$d"; printf old > "$d/f"; done`;
+    const { dir, workspace, changes } = await capture(setup, step);
+    const names = ['back\\slash', 'new\nline', 'we ird', 'ünï'];
+    expect(changes.entries.filter((e) => e.kind === 'delete').map((e) => e.path)).toEqual(names);
+    await expectRoundTrip(dir, workspace, changes, step);
+  });
+
   it('a step that changes nothing (or only rewrites the same bytes) has an empty change set', async () => {
     const { changes } = await capture('mkdir d; printf x > d/x', 'cat d/x; printf x > d/x; touch d');
     expect(changes.entries).toEqual([]);
