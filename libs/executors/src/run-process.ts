@@ -1,3 +1,5 @@
+import { StringDecoder } from 'node:string_decoder';
+
 import { execa } from 'execa';
 
 import type { LaunchPlan } from '@flowline/sandbox';
@@ -45,9 +47,16 @@ export async function runProcess(plan: LaunchPlan, options: RunProcessOptions): 
     detached: true,
   });
   for (const stream of ['stdout', 'stderr'] as const) {
+    // A character split across two chunks must reach the log whole.
+    const decoder = new StringDecoder('utf8');
     child[stream]?.on('data', (chunk: Buffer) => {
       tails[stream].push(chunk);
-      options.onOutput(stream, chunk.toString('utf8'));
+      const text = decoder.write(chunk);
+      if (text !== '') options.onOutput(stream, text);
+    });
+    child[stream]?.on('end', () => {
+      const rest = decoder.end();
+      if (rest !== '') options.onOutput(stream, rest);
     });
   }
   let aborted: AbortReason | undefined;

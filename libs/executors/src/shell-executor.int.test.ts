@@ -127,6 +127,12 @@ describe('shell executor', () => {
     expect(await eventually(async () => (await processesWith(marker)) === 0)).toBe(true);
   }, 20_000);
 
+  it('logs a character whose bytes arrive in two chunks whole', async () => {
+    context = await testContext();
+    await shellExecutor.execute(shellStep("printf 'caf\\xc3'; sleep 0.1; printf '\\xa9\\n'"), context);
+    expect(context.logs.map((l) => l.text).join('')).toBe('café\n');
+  });
+
   it('runs in working_directory and with another shell', async () => {
     context = await testContext();
     await mkdir(join(context.workspace, 'sub'));
