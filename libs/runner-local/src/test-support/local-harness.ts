@@ -40,7 +40,7 @@ export function compile(yaml: string): CompiledWorkflow {
 
 let counter = 0;
 
-export async function harness(mode: 'bwrap' | 'none' = 'bwrap'): Promise<Harness> {
+export async function harness(mode: 'bwrap' | 'none' = 'bwrap', env: Record<string, string> = {}): Promise<Harness> {
   const root = await mkdtemp(join(tmpdir(), 'flowline-runner-'));
   const workspace = join(root, 'ws');
   const stateDir = join(root, 'state');
@@ -56,7 +56,7 @@ export async function harness(mode: 'bwrap' | 'none' = 'bwrap'): Promise<Harness
         ? undefined
         : new FsStepCache(stateDir, { onCorrupt: (k, r) => warnings.push(`corrupt ${k} ${r}`) }),
     sandbox: options.sandbox ?? defaultSandbox,
-    config: loadExecutorConfig({ FLOWLINE_EGRESS_ALLOW: '127.0.0.1' }),
+    config: loadExecutorConfig({ FLOWLINE_EGRESS_ALLOW: '127.0.0.1', ...env }),
     clock: Date.now,
     tempDir: root,
     warn: (message) => warnings.push(message),
