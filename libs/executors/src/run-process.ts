@@ -5,6 +5,7 @@ import { execa } from 'execa';
 import type { LaunchPlan } from '@flowline/sandbox';
 
 import type { AbortReason } from './executor.js';
+import { superviseGroup } from './process-group.js';
 import { TailBuffer } from './tail-buffer.js';
 
 /** The last 64 KiB of stdout and stderr become outputs (DESIGN §2). */
@@ -28,13 +29,7 @@ export interface RunProcessOptions {
   readonly onOutput: (stream: 'stdout' | 'stderr', text: string) => void;
 }
 
-/**
- * Spawns a launch plan in its own process group and waits for it. On abort
- * the whole group gets SIGTERM, then SIGKILL after the grace period; when
- * the leader exits, stragglers it left in the background are killed too, so
- * a step never outlives its attempt. (Under bubblewrap, killing bwrap ends
- * its PID namespace as well.)
- */
+/** Spawns a launch plan in its own process group (see superviseGroup) and waits for it. */
 export async function runProcess(plan: LaunchPlan, options: RunProcessOptions): Promise<ProcessResult> {
   const tails = { stdout: new TailBuffer(OUTPUT_TAIL_BYTES), stderr: new TailBuffer(OUTPUT_TAIL_BYTES) };
   const child = execa(plan.file, [...plan.args], {
@@ -59,36 +54,16 @@ export async function runProcess(plan: LaunchPlan, options: RunProcessOptions): 
       if (rest !== '') options.onOutput(stream, rest);
     });
   }
-  let aborted: AbortReason | undefined;
-  let killTimer: NodeJS.Timeout | undefined;
-  const onAbort = () => {
-    aborted = options.signal.reason === 'timeout' ? 'timeout' : 'cancelled';
-    killGroup(child.pid, 'SIGTERM');
-    killTimer = setTimeout(() => killGroup(child.pid, 'SIGKILL'), options.killGraceMs);
-  };
-  // Stragglers hold the output pipes open: end them when the leader exits, not when the pipes close.
-  child.once('exit', () => killGroup(child.pid, 'SIGKILL'));
-  if (options.signal.aborted) onAbort();
-  else options.signal.addEventListener('abort', onAbort, { once: true });
+  const supervisor = superviseGroup(child, options.signal, options.killGraceMs);
   const result = await child;
-  options.signal.removeEventListener('abort', onAbort);
-  clearTimeout(killTimer);
+  supervisor.stop();
   const spawnError = result.failed && result.exitCode === undefined && result.signal === undefined;
   return {
     exitCode: result.exitCode,
     signal: result.signal,
     stdout: tails.stdout.text(),
     stderr: tails.stderr.text(),
-    aborted,
+    aborted: supervisor.reason(),
     spawnError: spawnError ? (result.originalMessage ?? result.shortMessage) : undefined,
   };
-}
-
-function killGroup(pid: number | undefined, signal: NodeJS.Signals): void {
-  if (pid === undefined) return;
-  try {
-    process.kill(-pid, signal);
-  } catch {
-    // ESRCH: the group is already gone.
-  }
 }

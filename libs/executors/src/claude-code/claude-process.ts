@@ -3,6 +3,7 @@ import { execa } from 'execa';
 import type { LaunchPlan } from '@flowline/sandbox';
 
 import type { AbortReason } from '../executor.js';
+import { superviseGroup } from '../process-group.js';
 import { OUTPUT_TAIL_BYTES } from '../run-process.js';
 import { TailBuffer } from '../tail-buffer.js';
 
@@ -51,26 +52,16 @@ export async function runClaudeProcess(plan: LaunchPlan, options: ClaudeProcessO
     stderr.push(chunk);
     options.onStderr(chunk.toString('utf8'));
   });
-  let aborted: AbortReason | undefined;
-  let killTimer: NodeJS.Timeout | undefined;
-  const onAbort = () => {
-    aborted = options.signal.reason === 'timeout' ? 'timeout' : 'cancelled';
-    killGroup(child.pid, 'SIGTERM');
-    killTimer = setTimeout(() => killGroup(child.pid, 'SIGKILL'), options.killGraceMs);
-  };
-  if (options.signal.aborted) onAbort();
-  else options.signal.addEventListener('abort', onAbort, { once: true });
+  const supervisor = superviseGroup(child, options.signal, options.killGraceMs);
   const result = await child;
-  options.signal.removeEventListener('abort', onAbort);
-  clearTimeout(killTimer);
-  killGroup(child.pid, 'SIGKILL');
+  supervisor.stop();
   lines.end().forEach(options.onLine);
   const spawnFailed = result.failed && result.exitCode === undefined && result.signal === undefined;
   return {
     exitCode: result.exitCode,
     signal: result.signal,
     stderr: stderr.text(),
-    aborted,
+    aborted: supervisor.reason(),
     spawnError: spawnFailed ? (result.originalMessage ?? result.shortMessage) : undefined,
   };
 }
@@ -95,14 +86,5 @@ export class LineSplitter {
     const last = this.rest.toString('utf8');
     this.rest = Buffer.alloc(0);
     return last === '' ? [] : [last];
-  }
-}
-
-function killGroup(pid: number | undefined, signal: NodeJS.Signals): void {
-  if (pid === undefined) return;
-  try {
-    process.kill(-pid, signal);
-  } catch {
-    // ESRCH: the group is already gone.
   }
 }
