@@ -24,7 +24,9 @@ const TARGET_RATIO = 1.3;
  * Medians of three runs each.
  */
 export async function localRunSuite(): Promise<Row[]> {
-  const floor = median(await repeat(() => bareSpawns(STEPS)));
+  const floor = median(await repeat(() => bareSpawns(STEPS, 'true', [])));
+  // What each step itself runs: the language's default shell around `true`.
+  const bashFloor = median(await repeat(() => bareSpawns(STEPS, 'bash', ['-e', '-o', 'pipefail', '-c', 'true'])));
   const none = createSandbox({ mode: 'none' }).sandbox;
   const chain = median(await repeat(() => timeRun(chainWorkflow(), none)));
   const fanOut = median(await repeat(() => timeRun(fanOutWorkflow(), none)));
@@ -41,6 +43,14 @@ export async function localRunSuite(): Promise<Row[]> {
       floorText,
       perStep,
     ),
+    {
+      benchmark: `local run, ${STEPS}-step chain: Flowline's own cost per step (chain minus bare spawns of the step's command, \`bash -e -o pipefail -c true\`)`,
+      result: `${((chain - bashFloor) / STEPS).toFixed(2)} ms/step`,
+      floor: `bare bash spawns: ${perStep(bashFloor)}`,
+      ratio: chain / bashFloor,
+      target: 'reported',
+      met: true,
+    },
     {
       benchmark: `local run, ${STEPS}-step chain under bubblewrap (overlay capture per step)`,
       result: perStep(sandboxed),
@@ -73,11 +83,11 @@ function median(times: readonly number[]): number {
   return summarize(times).medianMs;
 }
 
-async function bareSpawns(count: number): Promise<number> {
+async function bareSpawns(count: number, file: string, args: readonly string[]): Promise<number> {
   const start = performance.now();
   for (let i = 0; i < count; i++) {
     await new Promise<void>((resolve, reject) => {
-      spawn('true', [], { stdio: 'ignore' })
+      spawn(file, args, { stdio: 'ignore' })
         .once('exit', () => resolve())
         .once('error', reject);
     });

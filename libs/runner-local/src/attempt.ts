@@ -5,7 +5,7 @@ import type { ChangeSet } from '@flowline/ports';
 import type { CompiledStep } from '@flowline/workflow';
 import { applyChangeSet, changesFromOverlay, changesFromSnapshots, snapshotTree } from '@flowline/workspace';
 
-import { makeAttemptDirs } from './attempt-dirs.js';
+import type { AttemptDirectories } from './attempt-dirs.js';
 import { cacheKeyFor } from './cache-key.js';
 import type { LogWriter } from './log-writer.js';
 import type { RunnerDeps } from './runner-deps.js';
@@ -26,6 +26,7 @@ export interface AttemptInput {
   readonly log: LogWriter;
   readonly masker: SecretMasker;
   readonly lock: WorkspaceLock;
+  readonly dirs: AttemptDirectories;
 }
 
 /**
@@ -42,9 +43,12 @@ export async function runAttempt(deps: RunnerDeps, input: AttemptInput): Promise
     if (hit !== undefined) return hit;
   }
   const capturing = CHANGES_FILES.has(input.rendered.type);
-  const dirs = await makeAttemptDirs(deps.tempDir, capturing && deps.sandbox.capturesChanges);
+  const overlay = capturing && deps.sandbox.capturesChanges;
+  const [dirs, before] = await Promise.all([
+    input.dirs.make(overlay),
+    capturing && !overlay ? snapshotTree(input.workspace, input) : undefined,
+  ]);
   try {
-    const before = capturing && dirs.capture === undefined ? await snapshotTree(input.workspace, input) : undefined;
     const outcome = await executor.execute(input.rendered, {
       runId: input.runId,
       workspace: input.workspace,
@@ -65,7 +69,7 @@ export async function runAttempt(deps: RunnerDeps, input: AttemptInput): Promise
     if (final.ok && cacheKey !== undefined) await storeInCache(deps, input, cacheKey, final.outputs, changes);
     return final;
   } finally {
-    await dirs.remove();
+    await dirs.release();
   }
 }
 

@@ -14,6 +14,7 @@ import type { ExecutedStepType } from '@flowline/executors';
 import type { RunRecord } from '@flowline/ports';
 import type { CompiledWorkflow } from '@flowline/workflow';
 
+import { AttemptDirectories } from './attempt-dirs.js';
 import { runAttempt } from './attempt.js';
 import { EventJournal } from './event-journal.js';
 import { LogWriter } from './log-writer.js';
@@ -53,6 +54,7 @@ export class RunLoop {
   private readonly running = new Map<string, { controller: AbortController; done: Promise<void> }>();
   private readonly timers = new Set<NodeJS.Timeout>();
   private readonly lock = new WorkspaceLock();
+  private dirs: Promise<AttemptDirectories> | undefined;
   private readonly runtime: RenderRuntime;
   private finished: ((record: RunRecord) => void) | undefined;
   private failed: ((error: unknown) => void) | undefined;
@@ -163,6 +165,7 @@ export class RunLoop {
         log,
         masker: this.options.masker,
         lock: this.lock,
+        dirs: await (this.dirs ??= AttemptDirectories.create(this.deps.tempDir)),
       });
     } finally {
       await log.close();
@@ -199,6 +202,7 @@ export class RunLoop {
     this.waiting.length = 0;
     await Promise.all([...this.running.values()].map((r) => r.done));
     await this.journal.flush();
+    await (await this.dirs)?.remove();
     const record = await this.deps.runs.update(this.options.record, {
       status: command.status,
       outputs: command.outputs,
