@@ -101,10 +101,10 @@ describe('BwrapSandbox.launch', () => {
 });
 
 describe('prlimitOptions', () => {
-  it('maps each set limit and rounds CPU time up to whole seconds', () => {
+  it('maps each set limit; CPU time in whole seconds, rounded up, hard a second after soft', () => {
     const limits = { memoryBytes: 2 ** 30, cpuTimeMs: 1500, maxProcesses: 64, maxFileBytes: 10 };
-    expect(prlimitOptions(limits)).toEqual(['--as=1073741824', '--cpu=2', '--nproc=64', '--fsize=10']);
-    expect(prlimitOptions({ cpuTimeMs: 1 })).toEqual(['--cpu=1']);
+    expect(prlimitOptions(limits)).toEqual(['--as=1073741824', '--cpu=2:3', '--nproc=64', '--fsize=10']);
+    expect(prlimitOptions({ cpuTimeMs: 1 })).toEqual(['--cpu=1:2']);
     expect(prlimitOptions({})).toEqual([]);
   });
 

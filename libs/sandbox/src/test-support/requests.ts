@@ -1,12 +1,13 @@
 import { FlowlineError } from '@flowline/core';
 
+import { BwrapSandbox } from '../bwrap-sandbox.js';
 import { createSandbox } from '../create-sandbox.js';
-import type { Sandbox, SandboxRequest } from '../sandbox.js';
+import type { SandboxRequest } from '../sandbox.js';
 
 /** The real bubblewrap sandbox, found on the test process's PATH. */
-export function realBwrap(): Sandbox {
+export function realBwrap(): BwrapSandbox {
   const { sandbox } = createSandbox({ mode: 'bwrap', searchPath: process.env.PATH });
-  if (sandbox.kind !== 'bwrap') throw new FlowlineError('test_setup', 'expected a bwrap sandbox');
+  if (!(sandbox instanceof BwrapSandbox)) throw new FlowlineError('test_setup', 'expected a bwrap sandbox');
   return sandbox;
 }
 
