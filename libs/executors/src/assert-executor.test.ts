@@ -4,13 +4,13 @@ import type { RenderedAssert } from '@flowline/engine';
 
 import { assertExecutor } from './assert-executor.js';
 import { type TestContext, testContext } from './test-support/context.js';
+import { renderedCommon } from './test-support/rendered.js';
 
 let context: TestContext;
 afterEach(() => context.cleanup());
 
 function assertStep(that: string[], fields: Partial<RenderedAssert> = {}): RenderedAssert {
-  const common = { id: 'a', key: { step: 'a' }, attempt: 1, timeoutMs: 1000, maxOutputBytes: 1 << 20, env: {} };
-  return { ...common, type: 'assert', that, message: undefined, severity: 'error', ...fields };
+  return { ...renderedCommon('a'), type: 'assert', that, message: undefined, severity: 'error', ...fields };
 }
 
 describe('assert executor', () => {

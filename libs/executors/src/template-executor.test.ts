@@ -7,6 +7,7 @@ import type { RenderedTemplate } from '@flowline/engine';
 
 import { templateExecutor } from './template-executor.js';
 import { type TestContext, testContext } from './test-support/context.js';
+import { renderedCommon } from './test-support/rendered.js';
 
 let context: TestContext;
 afterEach(() => context.cleanup());
@@ -14,12 +15,7 @@ afterEach(() => context.cleanup());
 function templateStep(output: string, content = 'hello\n'): RenderedTemplate {
   return {
     type: 'template',
-    id: 't',
-    key: { step: 't' },
-    attempt: 1,
-    timeoutMs: 1000,
-    maxOutputBytes: 1 << 20,
-    env: {},
+    ...renderedCommon('t'),
     content,
     output,
     templateFile: undefined,

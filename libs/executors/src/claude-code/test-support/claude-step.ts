@@ -1,15 +1,12 @@
 import type { RenderedClaudeCode } from '@flowline/engine';
 
+import { renderedCommon } from '../../test-support/rendered.js';
+
 /** A rendered claude_code step with the language defaults (profile read-only). */
 export function claudeStep(prompt: string, fields: Partial<RenderedClaudeCode> = {}): RenderedClaudeCode {
   return {
     type: 'claude_code',
-    id: 'agent',
-    key: { step: 'agent' },
-    attempt: 1,
-    timeoutMs: 60_000,
-    maxOutputBytes: 1024 * 1024,
-    env: {},
+    ...renderedCommon('agent'),
     prompt,
     profile: 'read-only',
     maxTurns: undefined,

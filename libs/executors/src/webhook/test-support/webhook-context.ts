@@ -5,6 +5,7 @@ import { NoSandbox } from '@flowline/sandbox';
 
 import type { ExecutionContext } from '../../executor.js';
 import { parseEgressAllow } from '../egress-policy.js';
+import { renderedCommon } from '../../test-support/rendered.js';
 
 export interface WebhookTestContext extends ExecutionContext {
   /** The `system` log lines, in order. */
@@ -35,12 +36,7 @@ export function webhookContext(allow?: string): WebhookTestContext {
 export function webhookStep(url: string, fields: Partial<RenderedWebhook> = {}): RenderedWebhook {
   return {
     type: 'webhook',
-    id: 'hook',
-    key: { step: 'hook' },
-    attempt: 1,
-    timeoutMs: 10_000,
-    maxOutputBytes: 1024 * 1024,
-    env: {},
+    ...renderedCommon('hook', 10_000),
     url,
     method: 'POST',
     headers: {},
