@@ -1,31 +1,15 @@
-import { createHash } from 'node:crypto';
 import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
 
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import { type ChangeEntry, type ChangeSet } from '@flowline/ports';
+import { type ChangeSet } from '@flowline/ports';
 
 import { applyChangeSet } from './apply-change-set.js';
 import { changesFromOverlay } from './overlay-changes.js';
+import { SETUP, file } from './test-support/change-fixtures.js';
 import { DirBlobStore } from './test-support/dir-blob-store.js';
 import { runInOverlay } from './test-support/overlay.js';
 import { copyTree, listTree, runIn, tempDir } from './test-support/tree.js';
-
-const sha = (text: string): string => createHash('sha256').update(text).digest('hex');
-const file = (path: string, content: string, mode = 0o644): ChangeEntry => ({
-  kind: 'file',
-  path,
-  digest: sha(content),
-  size: Buffer.byteLength(content),
-  mode,
-});
-
-const SETUP = `
-  printf keep > keep.txt; printf old > modify.txt; printf 'line1\\n' > append.txt; printf bye > gone.txt
-  mkdir -p gonedir/b redo sub/deep .flowline; printf a > gonedir/a; printf c > gonedir/b/c
-  printf 1 > redo/old1; printf 2 > redo/old2; printf '#!/bin/sh' > chmod.sh; printf same > same.txt
-  printf deep > sub/deep/file.txt; ln -s keep.txt link; printf '{}' > .flowline/state.json
-`;
 
 const STEP = `
   printf new > new.txt; mkdir -p newdir/inner; printf n > newdir/inner/n.txt; printf modified > modify.txt
