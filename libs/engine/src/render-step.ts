@@ -20,12 +20,7 @@ import type { StepKey } from './step-key.js';
  * workflow interpolated them, so callers must mask before storing it.
  */
 export type RenderedStep =
-  | RenderedShell
-  | RenderedClaudeCode
-  | RenderedAssert
-  | RenderedTemplate
-  | RenderedWebhook
-  | RenderedConditional;
+  RenderedShell | RenderedClaudeCode | RenderedAssert | RenderedTemplate | RenderedWebhook | RenderedConditional;
 
 interface RenderedCommon {
   readonly id: string;
@@ -120,7 +115,9 @@ export function renderStep(
   };
   // A webhook body holds many templates: one context covering what all of them read.
   const value = (body: CompiledValue) =>
-    body.render(contextFor(plan, state, { references: body.templates.flatMap((t) => t.references) }, site, runtime, env));
+    body.render(
+      contextFor(plan, state, { references: body.templates.flatMap((t) => t.references) }, site, runtime, env),
+    );
   return renderFields(step, common, text, value);
 }
 

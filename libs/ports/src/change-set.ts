@@ -7,7 +7,13 @@
  * deletion of a directory after its contents).
  */
 export type ChangeEntry =
-  | { readonly kind: 'file'; readonly path: string; readonly digest: string; readonly size: number; readonly mode: number }
+  | {
+      readonly kind: 'file';
+      readonly path: string;
+      readonly digest: string;
+      readonly size: number;
+      readonly mode: number;
+    }
   | { readonly kind: 'symlink'; readonly path: string; readonly target: string }
   | { readonly kind: 'dir'; readonly path: string; readonly mode: number }
   | { readonly kind: 'delete'; readonly path: string };

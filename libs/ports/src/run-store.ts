@@ -33,7 +33,11 @@ export interface StoredEvent {
 }
 
 export class VersionConflictError extends Error {
-  constructor(readonly runId: string, readonly expected: number, readonly actual: number | undefined) {
+  constructor(
+    readonly runId: string,
+    readonly expected: number,
+    readonly actual: number | undefined,
+  ) {
     super(`run ${runId}: expected version ${expected}, found ${actual ?? 'none'}`);
     this.name = 'VersionConflictError';
   }

@@ -10,14 +10,16 @@ export const CAPTURE_MOUNT_FAILED_EXIT = 125;
  * The paths never enter the script text, and the mount options name them
  * as /proc/self/fd/N: overlay's option syntax has no quoting for the commas,
  * colons and backslashes a path may hold. The descriptors are closed before
- * the exec, so the step never inherits them.
+ * the exec, so the step never inherits them. redirect_dir and metacopy are
+ * off whatever the kernel's defaults: with them a rename or chmod is
+ * recorded as an xattr on a stub, which change capture cannot read as a change.
  */
 const MOUNT_THEN_EXEC = [
   'for dir in "$1" "$2" "$3"; do',
   `  [ -d "$dir" ] || { echo "flowline sandbox: change capture: $dir is not a directory" >&2; exit ${CAPTURE_MOUNT_FAILED_EXIT}; }`,
   'done',
   'exec 3<"$1" 4<"$2" 5<"$3"',
-  'if ! "$4" -t overlay overlay -o lowerdir=/proc/self/fd/3,upperdir=/proc/self/fd/4,workdir=/proc/self/fd/5 "$1"; then',
+  'if ! "$4" -t overlay overlay -o lowerdir=/proc/self/fd/3,upperdir=/proc/self/fd/4,workdir=/proc/self/fd/5,redirect_dir=off,metacopy=off "$1"; then',
   `  echo "flowline sandbox: cannot mount the change-capture overlay on $1" >&2; exit ${CAPTURE_MOUNT_FAILED_EXIT}`,
   'fi',
   'exec 3<&- 4<&- 5<&-',

@@ -2,6 +2,7 @@ import { availableParallelism } from 'node:os';
 
 import { FlowlineError, ValidationError, formatDiagnostic } from '@flowline/core';
 import type { LocalRunOptions, LocalRunResult, RunnerDeps } from '@flowline/runner-local';
+import { checkSandbox } from '@flowline/sandbox';
 import { type CompiledWorkflow, loadWorkflowFile } from '@flowline/workflow';
 
 import { type CliIo, EXIT, UsageError } from '../cli-io.js';
@@ -55,6 +56,8 @@ export async function driveLocal(
   try {
     const secrets = secretsFromEnv(workflow.secrets, io);
     const deps = runnerDeps(io, context.stateDir, { cache: args.values['no-cache'] !== true });
+    // One clear line now rather than the same failure on every step.
+    await checkSandbox(deps.sandbox, { scratchDir: deps.tempDir, capture: deps.sandbox.capturesChanges });
     process.once('SIGINT', onSigint);
     const result = await act(deps, {
       workflow,
