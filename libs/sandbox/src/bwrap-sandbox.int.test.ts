@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { existsSync } from 'node:fs';
-import { readFile } from 'node:fs/promises';
+import { readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
@@ -41,6 +41,17 @@ describe('bwrap: the file system', () => {
     expect(existsSync(targets[2] ?? '')).toBe(false);
     expect(existsSync(targets[3] ?? '')).toBe(false);
     expect(await readFile(join(workspace, 'in.txt'), 'utf8')).toBe('x\n');
+  });
+
+  it('runs a program installed under the host /tmp only when the request lists it as readable', async () => {
+    const workspace = await dirs.make('flowline-ws-');
+    const tools = await dirs.make('flowline-tools-'); // like a checkout under /tmp holding node_modules/.bin
+    const program = join(tools, 'hello.sh');
+    await writeFile(program, '#!/bin/sh\necho hello from tmp\n', { mode: 0o755 });
+    const hidden = await runToEnd(sandbox.launch(shellRequest(workspace, '', { argv: [program] })));
+    expect(hidden.stdout).toBe('');
+    const shown = await runToEnd(sandbox.launch(shellRequest(workspace, '', { argv: [program], readable: [program] })));
+    expect(shown.stdout).toBe('hello from tmp\n');
   });
 
   it('starts in cwd, with no capabilities, as pid 2 of its own PID namespace', async () => {

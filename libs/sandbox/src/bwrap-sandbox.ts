@@ -58,6 +58,7 @@ export function bwrapOptions(request: SandboxRequest): string[] {
     ...Object.entries(request.env).flatMap(([name, value]) => ['--setenv', name, value]),
     ...['--ro-bind', '/', '/', '--dev', '/dev', '--proc', '/proc', '--tmpfs', '/tmp'],
     // After the tmpfs: a workspace under /tmp would otherwise be hidden by it.
+    ...(request.readable ?? []).flatMap((path) => ['--ro-bind', path, path]),
     ...[request.workspace, ...(request.writable ?? [])].flatMap((dir) => ['--bind', dir, dir]),
     ...['--chdir', request.cwd],
   ];

@@ -15,6 +15,7 @@ export function checkRequest(request: SandboxRequest): void {
     ['workspace', request.workspace],
     ['cwd', request.cwd],
     ...(request.writable ?? []).map((dir): [string, string] => ['writable', dir]),
+    ...(request.readable ?? []).map((path): [string, string] => ['readable', path]),
   ];
   if (request.capture !== undefined) {
     paths.push(['capture.upperDir', request.capture.upperDir], ['capture.workDir', request.capture.workDir]);

@@ -37,6 +37,12 @@ export interface SandboxRequest {
   readonly limits: SandboxLimits;
   /** Extra host directories the process may write (the attempt's scratch directory). */
   readonly writable?: readonly string[];
+  /**
+   * Host paths the process must read that the sandbox would hide: everything
+   * is readable except under the private /tmp, so a program installed
+   * under /tmp (a checkout there, its node_modules) is listed here.
+   */
+  readonly readable?: readonly string[];
   readonly capture?: ChangeCapture;
 }
 

@@ -38,6 +38,8 @@ export const claudeCodeExecutor: Executor<RenderedClaudeCode> = {
       network: true,
       limits: step.sandbox,
       writable: [context.scratchDir],
+      // The CLI may be installed under /tmp (a checkout there), which the sandbox's private /tmp hides.
+      readable: [binary],
       ...(context.capture === undefined ? {} : { capture: context.capture }),
     });
     const masker = credentialMasker(context);
