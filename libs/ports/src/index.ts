@@ -8,3 +8,4 @@ export {
   VersionConflictError,
 } from './run-store.js';
 export type { CacheEntry, StepCache } from './step-cache.js';
+export type { QueueDepth, StepConsumer, StepDispatcher, StepJob, StepReport } from './work-queue.js';
