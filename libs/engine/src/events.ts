@@ -7,6 +7,8 @@ export type StepOutcome =
       readonly ok: true;
       readonly outputs: Readonly<Record<string, unknown>>;
       readonly cacheHit?: boolean;
+      /** The content digest of the change set the attempt committed to the workspace, when it changed files. */
+      readonly changes?: string;
       readonly usage?: { readonly costUsd: number; readonly tokens: number };
     }
   | {

@@ -29,4 +29,4 @@ export {
   type RenderedWebhook,
   renderStep,
 } from './render-step.js';
-export { resumeCommands, stepsToRetry } from './resume.js';
+export { replayRun, resumeCommands, stepsToRetry } from './resume.js';

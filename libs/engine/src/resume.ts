@@ -1,6 +1,9 @@
 import type { CompiledWorkflow } from '@flowline/workflow';
 
 import type { EngineCommand } from './commands.js';
+import type { EngineEvent } from './events.js';
+import type { RenderRuntime } from './render-context.js';
+import { type RunStart, applyEvent, startRun } from './scheduler.js';
 import { planFor, stepIndex } from './plan.js';
 import type { RunState, WorkState } from './run-state.js';
 import type { StepKey } from './step-key.js';
@@ -50,4 +53,20 @@ export function stepsToRetry(workflow: CompiledWorkflow, state: RunState, from?:
     for (const id of workflow.dag.descendants(root)) chosen.add(id);
   }
   return plan.steps.filter((s) => chosen.has(s.id)).map((s) => s.id);
+}
+
+/**
+ * The state a run's event log replays to: the run as `startRun` made it,
+ * then every event in order. Deterministic, so any process holding the log
+ * holds the state.
+ */
+export function replayRun(
+  workflow: CompiledWorkflow,
+  start: RunStart,
+  events: Iterable<EngineEvent>,
+  runtime: RenderRuntime,
+): RunState {
+  let state = startRun(workflow, start, runtime).state;
+  for (const event of events) state = applyEvent(workflow, state, event, runtime).state;
+  return state;
 }

@@ -44,6 +44,8 @@ export interface WorkState {
   readonly startedAt?: number;
   readonly finishedAt?: number;
   readonly cacheHit?: boolean;
+  /** The digest of the change set a succeeded attempt committed (workers rebuild workspaces from these). */
+  readonly changes?: string;
 }
 
 /** A step: its own state, and for a `for_each` step its items once they are known. */

@@ -208,6 +208,7 @@ function onFinished(t: Transition, id: string, item: number | undefined, attempt
   const startedAt = work.startedAt ?? t.at;
   if (outcome.ok) {
     const cache = outcome.cacheHit === undefined ? {} : { cacheHit: outcome.cacheHit };
+    const changes = outcome.changes === undefined ? {} : { changes: outcome.changes };
     finishWork(t, index, item, {
       status: 'succeeded',
       attempt,
@@ -215,6 +216,7 @@ function onFinished(t: Transition, id: string, item: number | undefined, attempt
       startedAt,
       finishedAt: t.at,
       ...cache,
+      ...changes,
     });
     return;
   }

@@ -1,7 +1,10 @@
+import { writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+
 import { FlowlineError, type SecretMasker, errorMessage, formatBytes } from '@flowline/core';
 import type { RenderedStep, StepOutcome } from '@flowline/engine';
 import { type ExecutedStepType, executorFor } from '@flowline/executors';
-import type { ChangeSet } from '@flowline/ports';
+import type { BlobStore, ChangeSet } from '@flowline/ports';
 import type { CompiledStep } from '@flowline/workflow';
 import { applyChangeSet, changesFromOverlay, changesFromSnapshots, snapshotTree } from '@flowline/workspace';
 
@@ -66,11 +69,20 @@ export async function runAttempt(deps: RunnerDeps, input: AttemptInput): Promise
         ? await changesFromSnapshots(input.workspace, before!, await snapshotTree(input.workspace, input), deps.blobs)
         : await input.lock.run(() => commitOverlay(deps, input, dirs.capture!.upperDir));
     const final = finalOutputs(input, outcome, changes);
-    if (final.ok && cacheKey !== undefined) await storeInCache(deps, input, cacheKey, final.outputs, changes);
-    return final;
+    if (!final.ok) return final;
+    if (cacheKey !== undefined) await storeInCache(deps, input, cacheKey, final.outputs, changes);
+    if (changes.entries.length === 0) return final;
+    return { ...final, changes: await storeChangeSet(deps.blobs, dirs.scratchDir, changes) };
   } finally {
     await dirs.release();
   }
+}
+
+/** Keeps a change set as a blob, so another machine can rebuild the workspace this attempt left. */
+async function storeChangeSet(blobs: BlobStore, scratchDir: string, changes: ChangeSet): Promise<string> {
+  const file = join(scratchDir, 'changes.json');
+  await writeFile(file, JSON.stringify(changes));
+  return (await blobs.putFile(file)).digest;
 }
 
 async function commitOverlay(deps: RunnerDeps, input: AttemptInput, upperDir: string): Promise<ChangeSet> {
@@ -94,7 +106,10 @@ async function restoreFromCache(deps: RunnerDeps, input: AttemptInput, key: stri
     return undefined;
   }
   input.log.write('system', `cache hit ${key.slice(0, 12)}\n`);
-  return { ok: true, outputs: entry.outputs, cacheHit: true };
+  const hit = { ok: true as const, outputs: entry.outputs, cacheHit: true };
+  if (entry.changes.entries.length === 0) return hit;
+  const dirs = await input.dirs.make(false);
+  return { ...hit, changes: await storeChangeSet(deps.blobs, dirs.scratchDir, entry.changes) };
 }
 
 async function storeInCache(

@@ -34,6 +34,12 @@ steps:
     expect(statuses(result)).toEqual({ a: 'succeeded', b: 'succeeded' });
     expect(await h.read('out/b.txt')).toBe('one\ntwo\n');
     expect(outputsOf(result, 'b')['files_changed']).toEqual(['out/b.txt']);
+    // The change set is kept as a blob, so another machine could rebuild the workspace from it.
+    const digest = result.state.steps.get(1).changes!;
+    const copy = join(h.root, 'changes.json');
+    await h.deps().blobs.getFile(digest, copy, 0o644);
+    const changes = JSON.parse(await readFile(copy, 'utf8')) as { entries: { path: string; kind: string }[] };
+    expect(changes.entries.map((e) => [e.kind, e.path])).toEqual([['file', 'out/b.txt']]);
   });
 
   it('masks secrets in outputs, logs, the event log and error messages', async () => {

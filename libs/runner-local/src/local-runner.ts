@@ -4,6 +4,7 @@ import {
   type EngineEvent,
   type RunState,
   applyEvent,
+  replayRun,
   resumeCommands,
   startRun,
   stepsToRetry,
@@ -130,9 +131,13 @@ async function load(deps: RunnerDeps, options: LocalRunOptions, runId: string) {
     );
   }
   const events = await deps.runs.readEvents(runId);
-  const runtime = { secrets: options.secrets };
-  let state = startRun(options.workflow, { runId, inputs: record.inputs, at: record.createdAt }, runtime).state;
-  for (const { event } of events) state = applyEvent(options.workflow, state, event, runtime).state;
+  const start = { runId, inputs: record.inputs, at: record.createdAt };
+  const state = replayRun(
+    options.workflow,
+    start,
+    events.map((e) => e.event),
+    { secrets: options.secrets },
+  );
   return { record, state, seq: events.at(-1)?.seq ?? 0 };
 }
 
