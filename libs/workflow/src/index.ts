@@ -30,3 +30,4 @@ export { isTruthyText, isTruthyValue } from './template/truthiness.js';
 export type { TemplateFileReader } from './validate/template-files.js';
 export { matchesInputType } from './validate/check-inputs.js';
 export { workspacePathProblem } from './validate/workspace-path.js';
+export { type WorkflowBundle, loadWorkflowBundle, readWorkflowBundle } from './workflow-bundle.js';

@@ -75,7 +75,7 @@ export async function loadWorkflowFile(
   return loadWorkflow(text, { file: path, readTemplateFile: templateFileReader(dirname(path)), limits });
 }
 
-function templateFileReader(directory: string): TemplateFileReader {
+export function templateFileReader(directory: string): TemplateFileReader {
   return (relativePath) => {
     // Shown as the workflow's own path was given: relative stays relative, absolute absolute.
     const file = join(directory, relativePath);
