@@ -24,6 +24,10 @@ export interface RunRecord {
   readonly error?: StepError;
   /** Where a driver holds the run: the process id of `flowline run`, for `runs list`. */
   readonly owner?: string;
+  /** Cluster runs: the blob digest of the stored workflow bundle, which workers compile. */
+  readonly workflowSource?: string;
+  /** Cluster runs: 1 (lowest) to 10, ordering the run's steps in the queues. */
+  readonly priority?: number;
 }
 
 /** One entry of a run's append-only event log, numbered from 1 without gaps. */

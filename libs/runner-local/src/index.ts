@@ -1,3 +1,5 @@
+export { AttemptDirectories } from './attempt-dirs.js';
+export { type AttemptInput, runAttempt } from './attempt.js';
 export {
   type LocalRunOptions,
   type LocalRunResult,
@@ -5,4 +7,7 @@ export {
   retryLocalRun,
   startLocalRun,
 } from './local-runner.js';
+export { LogWriter } from './log-writer.js';
 export type { RunnerDeps } from './runner-deps.js';
+export { workspaceConflict } from './workspace-conflicts.js';
+export { WorkspaceLock } from './workspace-lock.js';

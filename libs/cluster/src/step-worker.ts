@@ -1,0 +1,109 @@
+import { mkdtemp, rm } from 'node:fs/promises';
+import { join } from 'node:path';
+
+import { SecretMasker, TemplateRenderError, errorMessage } from '@flowline/core';
+import { type StepOutcome, formatStepKey, renderStep } from '@flowline/engine';
+import type { ExecutedStepType } from '@flowline/executors';
+import type { StepConsumer, StepJob } from '@flowline/ports';
+import {
+  AttemptDirectories,
+  LogWriter,
+  type RunnerDeps,
+  WorkspaceLock,
+  runAttempt,
+  workspaceConflict,
+} from '@flowline/runner-local';
+
+import { type RunView, isCurrentAttempt, loadRun, unitOf } from './run-view.js';
+import { materializeWorkspace } from './step-workspace.js';
+import type { WorkflowStore } from './workflow-store.js';
+
+export interface WorkerDeps extends RunnerDeps {
+  readonly workflows: WorkflowStore;
+  readonly consumer: StepConsumer;
+  readonly workerId: string;
+  /** Declared secrets' values, from the worker's environment. */
+  readonly secrets: Readonly<Record<string, string>>;
+}
+
+/**
+ * A worker: takes attempts from the queues, rebuilds the step's input
+ * workspace from its ancestors' change sets, runs the attempt exactly as
+ * `flowline run` does (cache, sandbox, capture, masking), and reports. It
+ * records nothing itself: the coordinator applies the report.
+ */
+export class StepWorker {
+  constructor(private readonly deps: WorkerDeps) {}
+
+  start(stepTypes: readonly string[], concurrency: number): void {
+    this.deps.consumer.consume(stepTypes, concurrency, (job, signal) => this.run(job, signal));
+  }
+
+  async run(job: StepJob, signal: AbortSignal): Promise<void> {
+    const startedAt = this.deps.clock();
+    const outcome = await this.attempt(job, signal).catch((error: unknown): StepOutcome => ({
+      ok: false,
+      error: { code: 'internal_error', message: errorMessage(error), retryable: true },
+    }));
+    if (outcome === undefined) return; // not an attempt the run is waiting for: nothing to report
+    await this.deps.consumer.report({
+      job,
+      startedAt,
+      finishedAt: this.deps.clock(),
+      outcome,
+      worker: this.deps.workerId,
+    });
+  }
+
+  private async attempt(job: StepJob, signal: AbortSignal): Promise<StepOutcome | undefined> {
+    const view = await loadRun(this.deps.runs, this.deps.workflows, job.runId, this.deps.secrets);
+    if (view?.record.status !== 'running' || !isCurrentAttempt(unitOf(view, job.key), job.attempt)) return undefined;
+    const conflict = workspaceConflict(view.workflow, view.state, job.key.step);
+    if (conflict !== undefined) return { ok: false, error: conflict };
+    const root = await mkdtemp(join(this.deps.tempDir, 'flowline-job-'));
+    const timeout = new AbortController();
+    const timer = setTimeout(() => timeout.abort('timeout'), job.timeoutMs);
+    const onStop = () => timeout.abort('cancelled');
+    signal.addEventListener('abort', onStop, { once: true });
+    try {
+      return await this.execute(view, job, root, timeout.signal);
+    } finally {
+      clearTimeout(timer);
+      signal.removeEventListener('abort', onStop);
+      await rm(root, { recursive: true, force: true });
+    }
+  }
+
+  private async execute(view: RunView, job: StepJob, root: string, signal: AbortSignal): Promise<StepOutcome> {
+    const masker = new SecretMasker(Object.values(this.deps.secrets));
+    let rendered;
+    try {
+      rendered = renderStep(view.workflow, view.state, job.key, job.attempt, job.timeoutMs, {
+        secrets: this.deps.secrets,
+      });
+    } catch (error) {
+      const code = error instanceof TemplateRenderError ? error.code : 'template_render_failed';
+      return { ok: false, error: { code, message: masker.text(errorMessage(error)), retryable: false } };
+    }
+    const workspace = join(root, 'ws');
+    await materializeWorkspace(workspace, view.workflow, view.state, job.key.step, this.deps.blobs);
+    const log = new LogWriter(this.deps.logs, job.runId, formatStepKey(job.key), job.attempt, masker, undefined);
+    try {
+      return await runAttempt(this.deps, {
+        runId: job.runId,
+        step: view.workflow.steps.get(job.key.step)!,
+        rendered: rendered as typeof rendered & { type: ExecutedStepType },
+        workspace,
+        exclude: [],
+        secrets: this.deps.secrets,
+        signal,
+        log,
+        masker,
+        lock: new WorkspaceLock(),
+        dirs: await AttemptDirectories.create(root),
+      });
+    } finally {
+      await log.close();
+    }
+  }
+}
