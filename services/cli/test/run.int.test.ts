@@ -220,6 +220,33 @@ describe('flowline resume', () => {
     expect(starts).toEqual(['first', 'wait', 'wait', 'last']);
   }, 60_000);
 
+  it('Ctrl-C cancels the run: the running step is stopped and the run is recorded cancelled', async () => {
+    const wf = join(dir, 'slow.yaml');
+    await writeFile(
+      wf,
+      'version: 1\nname: slow\nsteps:\n  - { id: nap, type: shell, run: "touch started; sleep 300" }\n',
+    );
+    child = spawn(BIN, ['run', wf, '--json'], {
+      cwd: dir,
+      stdio: ['ignore', 'pipe', 'pipe'],
+      env: { ...process.env, NO_COLOR: '1' },
+    });
+    let stdout = '';
+    child.stdout!.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
+    await waitFor(async () => {
+      const runId = (await tree(join(dir, '.flowline/runs'))).find((p) => !p.includes('/')) ?? '';
+      return (await events(runId)).some((e) => e.type === 'step_started');
+    }, 'the step to start');
+    const started = Date.now();
+    child.kill('SIGINT');
+    const code = await new Promise<number | null>((r) => child!.once('exit', r));
+    expect(code).toBe(1);
+    expect(Date.now() - started).toBeLessThan(10_000);
+    const summary = JSON.parse(stdout) as { status: string; steps: Record<string, { status: string }> };
+    expect(summary.status).toBe('cancelled');
+    expect(summary.steps['nap']?.status).toBe('cancelled');
+  }, 60_000);
+
   it('retry re-runs the failed step and what followed it, reusing the rest', async () => {
     const wf = join(dir, 'retry.yaml');
     await writeFile(
