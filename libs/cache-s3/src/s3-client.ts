@@ -20,6 +20,23 @@ export interface S3ConnectionOptions {
   readonly maxAttempts?: number;
 }
 
+/**
+ * The SDK logs every failed command at `error` and every success at
+ * `info` once a logger is set; each failure reaches our caller as an error
+ * or a report anyway, so those are dropped. Its warnings (socket
+ * exhaustion) go to the console, except the one printed for every failed
+ * streamed upload: S3ObjectStore retries those itself.
+ */
+const STREAMING_NOTE = 'An error was encountered in a non-retryable streaming request.';
+const SDK_LOGGER = {
+  debug: () => undefined,
+  info: () => undefined,
+  warn: (...content: unknown[]) => {
+    if (content[0] !== STREAMING_NOTE) console.warn(...content);
+  },
+  error: () => undefined,
+};
+
 export const CONNECTION_DEFAULTS = { connectTimeoutMs: 1000, idleTimeoutMs: 5000, maxAttempts: 2 } as const;
 
 /**
@@ -40,6 +57,7 @@ export function createS3Client(options: S3ConnectionOptions): S3Client {
     ...(credentials === undefined ? {} : { credentials }),
     requestChecksumCalculation: 'WHEN_REQUIRED',
     responseChecksumValidation: 'WHEN_REQUIRED',
+    logger: SDK_LOGGER,
     maxAttempts: options.maxAttempts ?? CONNECTION_DEFAULTS.maxAttempts,
     requestHandler: {
       connectionTimeout: options.connectTimeoutMs ?? CONNECTION_DEFAULTS.connectTimeoutMs,

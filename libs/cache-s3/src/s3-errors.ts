@@ -9,7 +9,7 @@ interface SdkErrorShape {
 }
 
 function shape(error: unknown): SdkErrorShape {
-  return typeof error === 'object' && error !== null ? (error as SdkErrorShape) : {};
+  return typeof error === 'object' && error !== null ? error : {};
 }
 
 function statusOf(error: unknown): number | undefined {
