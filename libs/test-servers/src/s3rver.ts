@@ -159,7 +159,7 @@ function listeningPort(child: ServerProcess): Promise<number> {
   });
 }
 
-/** Any HTTP status will do (an anonymous request is refused): the server is up. */
+/** Any HTTP answer will do: the server is up. */
 async function answers(endpoint: string): Promise<void> {
   const response = await fetch(endpoint);
   await response.body?.cancel();

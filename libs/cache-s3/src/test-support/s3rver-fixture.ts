@@ -32,14 +32,13 @@ let prefixes = 0;
 export function useS3rver() {
   let server: S3rverServer | undefined;
   const stores: S3Store[] = [];
-  const dirs: string[] = [];
+  const tempDir = useTempDirs();
   beforeAll(async () => {
     server = await startS3rver({ buckets: [BUCKET] });
   });
   afterAll(async () => {
     for (const store of stores) store.destroy();
     await server?.stop();
-    await Promise.all(dirs.map((dir) => rm(dir, { recursive: true, force: true })));
   });
   const running = (): S3rverServer => {
     if (server === undefined) throw new Error('s3rver is not running (use the fixture inside a test)');
@@ -54,12 +53,20 @@ export function useS3rver() {
       stores.push(store);
       return store;
     },
-    /** An empty temporary directory, removed after the file's tests. */
-    async tempDir(): Promise<string> {
-      const dir = await mkdtemp(join(tmpdir(), 'flowline-cache-s3-'));
-      dirs.push(dir);
-      return dir;
-    },
+    tempDir,
+  };
+}
+
+/** Makes empty temporary directories, all removed after the file's tests. */
+export function useTempDirs(): () => Promise<string> {
+  const dirs: string[] = [];
+  afterAll(async () => {
+    await Promise.all(dirs.map((dir) => rm(dir, { recursive: true, force: true })));
+  });
+  return async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'flowline-cache-s3-'));
+    dirs.push(dir);
+    return dir;
   };
 }
 
