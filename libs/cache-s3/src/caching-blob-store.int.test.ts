@@ -66,6 +66,15 @@ describe('CachingBlobStore: the local snapshot cache', () => {
     expect(commands.get('GetObjectCommand')).toBe(2);
   });
 
+  it('a blob pruned from the local cache is downloaded again when next needed', async () => {
+    const { blobs, commands, dir, digest, content } = await blobAndWorker();
+    await blobs.getFile(digest, join(dir, 'out-1'), 0o644);
+    expect(await blobs.local.prune(0)).toMatchObject({ removed: 1 });
+    await blobs.getFile(digest, join(dir, 'out-2'), 0o644);
+    expect(await readFile(join(dir, 'out-2'), 'utf8')).toBe(content);
+    expect(commands.get('GetObjectCommand')).toBe(2);
+  });
+
   it('a corrupt remote object is never cached locally', async () => {
     const { producer, blobs, dir, digest } = await blobAndWorker();
     const key = producer.keyOf({ blob: digest });

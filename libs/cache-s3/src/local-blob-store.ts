@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { createReadStream } from 'node:fs';
-import { access, link, mkdir, open, rename, stat } from 'node:fs/promises';
+import { access, link, mkdir, open, readdir, rename, stat, unlink, utimes } from 'node:fs/promises';
 import { dirname, join, resolve } from 'node:path';
 
 import { FlowlineError } from '@flowline/core';
@@ -38,6 +38,9 @@ export class LocalBlobStore implements BlobStore {
   async getFile(digest: string, path: string, mode: number): Promise<void> {
     const blob = this.pathOf(digest);
     const source = await this.openBlob(digest, blob);
+    // Its modification time is its last use: prune() removes the least recently used first.
+    const now = new Date();
+    await utimes(blob, now, now).catch(() => undefined);
     const corrupt = (actual: string) =>
       new FlowlineError('blob_corrupt', `blob ${digest} is corrupt: its bytes hash to ${actual} (${blob})`, {
         details: { digest, actual, path: blob },
@@ -58,6 +61,27 @@ export class LocalBlobStore implements BlobStore {
     } catch {
       return false;
     }
+  }
+
+  /**
+   * Removes the least recently used blobs until the rest take at most
+   * `maxBytes`; returns what was removed. Safe while others read: a reader
+   * that loses its blob to a prune sees `blob_missing`, and
+   * CachingBlobStore fetches it again.
+   */
+  async prune(maxBytes: number): Promise<{ readonly removed: number; readonly bytes: number }> {
+    const blobs = await this.list();
+    let total = blobs.reduce((sum, blob) => sum + blob.size, 0);
+    let removed = 0;
+    let bytes = 0;
+    for (const blob of blobs.sort((a, b) => a.usedAt - b.usedAt)) {
+      if (total <= maxBytes) break;
+      await unlink(blob.path).catch(() => undefined);
+      total -= blob.size;
+      bytes += blob.size;
+      removed += 1;
+    }
+    return { removed, bytes };
   }
 
   /** Where the blob `digest` lives. */
@@ -87,6 +111,19 @@ export class LocalBlobStore implements BlobStore {
       if (!hasCode(error, 'EEXIST')) throw error;
       if ((await stat(blob)).size !== (await stat(temp)).size) await rename(temp, blob);
     }
+  }
+
+  private async list(): Promise<{ path: string; size: number; usedAt: number }[]> {
+    const found: { path: string; size: number; usedAt: number }[] = [];
+    for (const shard of await readdir(this.dir).catch(() => [])) {
+      if (!/^[0-9a-f]{2}$/.test(shard)) continue;
+      for (const name of await readdir(join(this.dir, shard)).catch(() => [])) {
+        const path = join(this.dir, shard, name);
+        const info = await stat(path).catch(() => undefined);
+        if (info?.isFile() === true) found.push({ path, size: info.size, usedAt: info.mtimeMs });
+      }
+    }
+    return found;
   }
 
   private async openBlob(digest: string, blob: string) {
