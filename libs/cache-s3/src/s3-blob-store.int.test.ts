@@ -151,3 +151,20 @@ describe('S3BlobStore on s3rver', () => {
     });
   });
 });
+
+describe('S3Store.ensureBucket', () => {
+  it('createBucket makes a missing bucket, and is a no-op when it exists', async () => {
+    const first = await s3.store({ bucket: 'made-by-a-test', prefix: 'same/', createBucket: true });
+    const dir = await s3.tempDir();
+    await writeFile(join(dir, 'a'), 'in the new bucket');
+    const { digest } = await first.blobs.putFile(join(dir, 'a'));
+    const second = await s3.store({ bucket: 'made-by-a-test', prefix: 'same/', createBucket: true });
+    await second.blobs.getFile(digest, join(dir, 'out'), 0o644);
+    expect(await readFile(join(dir, 'out'), 'utf8')).toBe('in the new bucket');
+  });
+
+  it('of several creators racing for one new bucket, all succeed', async () => {
+    const stores = await Promise.all([1, 2, 3, 4].map(() => s3.store({ bucket: 'raced-bucket', createBucket: true })));
+    expect(await stores[0]?.blobs.has('0'.repeat(64))).toBe(false);
+  });
+});
