@@ -1,0 +1,23 @@
+import type { StepJob } from '@flowline/ports';
+
+/** Kept as they are; anything else is %-escaped, so `|`, `[`, `]` and `%` in an id are always structure. */
+const UNSAFE = /[^A-Za-z0-9_.-]/gu;
+
+/**
+ * The BullMQ job id of an attempt: `<runId>|<step>[<item>]|<attempt>`, e.g.
+ * `r-42|build[3]|2`. Deterministic, so enqueueing the same attempt twice
+ * finds the job already there; readable in bull-board; and never holding a
+ * `:` (BullMQ forbids it: its Redis keys use `:` as separator). Run and step
+ * ids are escaped like URL components (with `%`, `|` and the rest escaped
+ * too), so two different attempts can never share an id.
+ */
+export function stepJobId(job: Pick<StepJob, 'runId' | 'key' | 'attempt'>): string {
+  const item = job.key.item === undefined ? '' : `[${job.key.item}]`;
+  return `${escapeIdPart(job.runId)}|${escapeIdPart(job.key.step)}${item}|${job.attempt}`;
+}
+
+function escapeIdPart(text: string): string {
+  return text.replace(UNSAFE, (char) =>
+    Array.from(Buffer.from(char, 'utf8'), (byte) => `%${byte.toString(16).toUpperCase().padStart(2, '0')}`).join(''),
+  );
+}
