@@ -49,9 +49,8 @@ describe('DynamoDbStepLogStore on dynalite', () => {
   });
 
   it('a second store (a re-delivered attempt on another worker) continues the numbering without overwriting', async () => {
-    const options = dynalite.options({ init: true });
-    const first = await dynalite.freshState({ tableName: options.tableName });
-    const second = await dynalite.freshState({ tableName: options.tableName });
+    const first = await dynalite.freshState();
+    const second = await dynalite.freshState({ tableName: first.options.tableName });
     await first.logs.append('r1', 'build', 1, 'from the first worker\n');
     await second.logs.append('r1', 'build', 1, 'from the second worker\n');
     await first.logs.append('r1', 'build', 1, 'the first again\n');

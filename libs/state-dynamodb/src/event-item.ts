@@ -61,10 +61,11 @@ function checkSize(runId: string, firstSeq: number, events: readonly EngineEvent
   const largest = sizes.indexOf(Math.max(...sizes));
   const seq = firstSeq + largest;
   const event = events[largest]!;
-  const what = `run ${runId}: event ${seq} (${describeEvent(event)})`;
+  const named = `event ${seq} (${describeEvent(event)})`;
   const details = { runId, seq, type: event.type };
-  if (sizes[largest]! > MAX_PAYLOAD_BYTES) throw tooLarge(what, sizes[largest]!, details);
-  throw tooLarge(`run ${runId}: the ${events.length} events appended together (the largest, ${what})`, bytes, details);
+  if (sizes[largest]! > MAX_PAYLOAD_BYTES) throw tooLarge(`run ${runId}: ${named}`, sizes[largest]!, details);
+  const what = `run ${runId}: the ${events.length} events appended together (the largest: ${named})`;
+  throw tooLarge(what, bytes, details);
 }
 
 function describeEvent(event: EngineEvent): string {

@@ -9,8 +9,12 @@ export interface DynaliteFixture {
   server(): DynaliteServer;
   /** Options for the server and a table name no other test uses (init off; pass `{ init: true }`). */
   options(overrides?: Partial<DynamoDbStateOptions>): DynamoDbStateOptions;
-  /** A new table, created (init), with both stores on it; closed after the file's tests. */
-  freshState(overrides?: Partial<DynamoDbStateOptions>): Promise<DynamoDbState>;
+  /** A new table, created (init), with both stores on it, and the options used; closed after the file's tests. */
+  freshState(overrides?: Partial<DynamoDbStateOptions>): Promise<TestState>;
+}
+
+export interface TestState extends DynamoDbState {
+  readonly options: DynamoDbStateOptions;
 }
 
 let tables = 0;
@@ -37,9 +41,10 @@ export function useDynalite(): DynaliteFixture {
       return { tableName: `flowline-test-${process.pid}-${tables}`, endpoint, region, credentials, ...overrides };
     },
     freshState: async (overrides = {}) => {
-      const state = await openDynamoDbState(fixture.options({ init: true, ...overrides }));
+      const options = fixture.options({ init: true, ...overrides });
+      const state = await openDynamoDbState(options);
       opened.push(state);
-      return state;
+      return { ...state, options };
     },
   };
   return fixture;
