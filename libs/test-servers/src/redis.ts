@@ -172,7 +172,10 @@ function serverArgs(config: ServerConfig, port: number): string[] {
   args.push('--appendonly', config.appendOnly ? 'yes' : 'no', '--dir', config.directory);
   // Production Redis for BullMQ must never evict keys (docs/queue.md).
   args.push('--maxmemory-policy', 'noeviction');
-  if (config.cluster) args.push('--cluster-enabled', 'yes', '--cluster-config-file', 'nodes.conf');
+  if (config.cluster) {
+    // A node alone has never learnt its own address from a peer: without announcing one, CLUSTER SLOTS says "".
+    args.push('--cluster-enabled', 'yes', '--cluster-config-file', 'nodes.conf', '--cluster-announce-ip', '127.0.0.1');
+  }
   return args;
 }
 
