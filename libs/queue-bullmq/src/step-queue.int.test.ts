@@ -217,3 +217,35 @@ describe('connecting', () => {
     );
   });
 });
+
+describe('on Redis Cluster', () => {
+  let cluster: RedisServer;
+
+  beforeAll(async () => {
+    cluster = await startRedis({ cluster: true });
+  });
+  afterAll(async () => {
+    await cluster.stop();
+  });
+
+  it('works end to end: every script touches one slot, thanks to the hash-tagged prefix', async () => {
+    const h = (harness = new QueueHarness(cluster.url, { cluster: true }));
+    const dispatcher = await h.dispatcher();
+    const reports = new Inbox<StepReport>();
+    dispatcher.consumeReports((report) => {
+      reports.push(report);
+      return Promise.resolve();
+    });
+    const consumer = await h.consumer();
+    consumer.consume(['shell', 'webhook'], 2, (job) => consumer.report(succeeded(job)));
+    const jobs = [stepJob({ runId: 'now' }), stepJob({ runId: 'hook', stepType: 'webhook' })];
+    await dispatcher.enqueue(stepJob({ runId: 'later' }), { delayMs: 50 });
+    for (const job of jobs) await dispatcher.enqueue(job);
+    const withdrawn = stepJob({ runId: 'withdrawn' });
+    await dispatcher.enqueue(withdrawn, { delayMs: 60_000 });
+    expect(await dispatcher.withdraw(withdrawn)).toBe(true);
+    const runs = (await reports.take(3)).map((report) => report.job.runId).sort();
+    expect(runs).toEqual(['hook', 'later', 'now']);
+    expect((await dispatcher.depths())['shell']).toMatchObject({ completed: 2, delayed: 0 });
+  }, 15_000);
+});
