@@ -4,7 +4,7 @@ import type { QueueLogEntry } from '../queue-log.js';
 import { collectingLog, uniquePrefix } from './queue-fixtures.js';
 
 /** Fast stall detection for tests: a dead worker's job is back within about a second. */
-export const FAST_STALLS = { lockDurationMs: 600, stallIntervalMs: 300 } as const;
+export const FAST_STALLS = { lockDurationMs: 1_000, stallIntervalMs: 250 } as const;
 
 /**
  * Dispatchers and consumers of one test: a prefix of their own, a log kept
