@@ -16,15 +16,15 @@ export interface DynamoDbConnectionOptions {
   readonly requestTimeoutMs?: number;
   /** Tries per request, the first included (default 3), with the SDK's jittered backoff. */
   readonly maxAttempts?: number;
-  /** Open connections at most (default 128); more concurrent requests wait for one. */
-  readonly maxSockets?: number;
+  /** Requests in flight at most, and so open connections (default 64); more wait their turn before any timer starts. */
+  readonly maxConcurrentRequests?: number;
 }
 
 export const CONNECTION_DEFAULTS = {
   connectTimeoutMs: 1000,
   requestTimeoutMs: 3000,
   maxAttempts: 3,
-  maxSockets: 128,
+  maxConcurrentRequests: 64,
 } as const;
 
 /**
@@ -56,8 +56,12 @@ export function createDynamoDbClient(options: DynamoDbConnectionOptions): Dynamo
       connectionTimeout: options.connectTimeoutMs ?? CONNECTION_DEFAULTS.connectTimeoutMs,
       requestTimeout: options.requestTimeoutMs ?? CONNECTION_DEFAULTS.requestTimeoutMs,
       throwOnRequestTimeout: true,
-      httpAgent: { keepAlive: true, maxSockets: options.maxSockets ?? CONNECTION_DEFAULTS.maxSockets },
-      httpsAgent: { keepAlive: true, maxSockets: options.maxSockets ?? CONNECTION_DEFAULTS.maxSockets },
+      httpAgent: { keepAlive: true, maxSockets: maxConcurrentRequests(options) },
+      httpsAgent: { keepAlive: true, maxSockets: maxConcurrentRequests(options) },
     },
   });
+}
+
+export function maxConcurrentRequests(options: DynamoDbConnectionOptions): number {
+  return options.maxConcurrentRequests ?? CONNECTION_DEFAULTS.maxConcurrentRequests;
 }

@@ -2,6 +2,7 @@ import { describe, expect, it } from '@jest/globals';
 
 import { describeRunStateStoreContract } from '../../ports/src/test-support/run-state-store-contract.js';
 import { useDynalite } from './test-support/dynalite-fixture.js';
+import { rawItems, sortKeys } from './test-support/raw-items.js';
 
 const dynalite = useDynalite();
 
@@ -42,10 +43,15 @@ describe('DynamoDbStepLogStore on dynalite', () => {
   });
 
   it('keeps concurrent appends to one attempt whole and in call order, in fewer writes than appends', async () => {
-    const { logs } = await dynalite.freshState();
+    const { logs, options } = await dynalite.freshState();
     const lines = Array.from({ length: 200 }, (_, i) => `line ${i} ${'é'.repeat(i % 7)}\n`);
     await Promise.all(lines.map((line) => logs.append('r1', 'build', 1, line)));
     expect(await logs.read('r1', 'build')).toBe(`==> build (attempt 1) <==\n${lines.join('')}`);
+    // The first write goes alone; the appends made meanwhile go together in the next.
+    expect(sortKeys(await rawItems(options, 'r1'))).toEqual([
+      'LOG#build#000001#0000000001',
+      'LOG#build#000001#0000000002',
+    ]);
   });
 
   it('a second store (a re-delivered attempt on another worker) continues the numbering without overwriting', async () => {

@@ -5,8 +5,9 @@ import type { EngineEvent, RunStatus } from '@flowline/engine';
 import { type RunRecord, type RunStateStore, type StoredEvent, VersionConflictError } from '@flowline/ports';
 
 import { type DynamoDbStateOptions, type StateSettings, openTable, settingsOf } from './dynamodb-state-options.js';
-import type { DynamoDbTable, ItemKey } from './dynamodb-table.js';
+import type { DynamoDbTable, Item, ItemKey } from './dynamodb-table.js';
 import { checkContiguous, eventKey, eventsItem, lastSeqOf, storedEvents } from './event-item.js';
+import { KnownRuns } from './known-runs.js';
 import { listRecords } from './list-records.js';
 import { expiryOf, numberAttribute, recordFromItem, recordItem, recordKey, stringAttribute } from './record-item.js';
 import { setEventsExpiry } from './run-expiry.js';
@@ -35,11 +36,16 @@ export class DynamoDbRunStateStore implements RunStateStore {
     readonly init?: TableInitResult,
   ) {}
 
+  private readonly known = new KnownRuns();
+
   async create(record: Omit<RunRecord, 'version'>): Promise<RunRecord> {
     const created: RunRecord = { ...record, version: 1 };
     const writer = randomUUID();
     const item = recordItem(created, this.expiryOf(created), writer);
-    if (await this.writeOnce(() => this.table.putNew(item), recordKey(record.runId), writer)) return created;
+    if (await this.writeOnce(() => this.table.putNew(item), recordKey(record.runId), writer)) {
+      this.known.set(record.runId, { lastSeq: 0, expiresAt: this.expiryOf(created) });
+      return created;
+    }
     throw new VersionConflictError(record.runId, 0, await this.versionOf(record.runId));
   }
 
@@ -66,6 +72,7 @@ export class DynamoDbRunStateStore implements RunStateStore {
     if (!(await this.writeOnce(write, recordKey(current.runId), writer))) {
       throw new VersionConflictError(current.runId, current.version, await this.versionOf(current.runId));
     }
+    this.known.setExpiry(current.runId, after);
     if (after !== undefined && after !== before) await this.expireEvents(current.runId, after);
     return updated;
   }
@@ -74,18 +81,38 @@ export class DynamoDbRunStateStore implements RunStateStore {
     const writer = randomUUID();
     // Built first: an oversized batch is refused before any request.
     const item = events.length === 0 ? undefined : eventsItem(runId, afterSeq + 1, events, writer);
+    const known = this.known.get(runId);
+    if (item === undefined || known?.lastSeq !== afterSeq) return await this.appendChecked(runId, afterSeq, item);
+    // We wrote (or checked) `afterSeq` last: the conditional put alone decides.
+    return await this.put(runId, afterSeq, item, known.expiresAt);
+  }
+
+  /** Reads the record (the run must exist; its expiry) and the log's end, then writes. */
+  private async appendChecked(runId: string, afterSeq: number, item: Item | undefined): Promise<number> {
     const [head, last] = await Promise.all([
       this.table.getItem(recordKey(runId), [ATTR.version, ATTR.expiresAt]),
       this.lastSeq(runId),
     ]);
     if (head === undefined) throw runNotFound(runId);
-    if (last !== afterSeq) throw new VersionConflictError(runId, afterSeq, last);
+    const expiresAt = numberAttribute(head, ATTR.expiresAt);
+    if (last !== afterSeq) {
+      this.known.set(runId, { lastSeq: last, expiresAt });
+      throw new VersionConflictError(runId, afterSeq, last);
+    }
     if (item === undefined) return afterSeq;
+    return await this.put(runId, afterSeq, item, expiresAt);
+  }
+
+  private async put(runId: string, afterSeq: number, item: Item, expiresAt: number | undefined): Promise<number> {
     // A finished run's late events expire with it.
-    const expiresAt = head[ATTR.expiresAt];
-    if (expiresAt !== undefined) item[ATTR.expiresAt] = expiresAt;
-    const key = eventKey(runId, afterSeq + 1);
-    if (await this.writeOnce(() => this.table.putNew(item), key, writer)) return afterSeq + events.length;
+    if (expiresAt !== undefined) item[ATTR.expiresAt] = { N: String(expiresAt) };
+    const lastSeq = afterSeq + Number(item[ATTR.count]?.N);
+    const writer = stringAttribute(item, ATTR.writer) ?? '';
+    if (await this.writeOnce(() => this.table.putNew(item), eventKey(runId, afterSeq + 1), writer)) {
+      this.known.set(runId, { lastSeq, expiresAt });
+      return lastSeq;
+    }
+    this.known.forget(runId);
     throw new VersionConflictError(runId, afterSeq, await this.lastSeq(runId));
   }
 

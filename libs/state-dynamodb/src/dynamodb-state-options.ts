@@ -1,6 +1,6 @@
 import { ValidationError } from '@flowline/core';
 
-import { type DynamoDbConnectionOptions, createDynamoDbClient } from './dynamodb-client.js';
+import { type DynamoDbConnectionOptions, createDynamoDbClient, maxConcurrentRequests } from './dynamodb-client.js';
 import { DynamoDbTable } from './dynamodb-table.js';
 import { type TableInitResult, createTableIfMissing } from './table-init.js';
 
@@ -58,7 +58,7 @@ export async function openTable(
   const location = { tableName: options.tableName, where: options.endpoint ?? `region ${options.region}` };
   try {
     const init = options.init === true ? await createTableIfMissing(client, location) : undefined;
-    return { table: new DynamoDbTable(client, location), init };
+    return { table: new DynamoDbTable(client, location, maxConcurrentRequests(options)), init };
   } catch (error) {
     client.destroy();
     throw error;

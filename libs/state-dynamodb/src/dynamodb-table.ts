@@ -10,6 +10,7 @@ import {
 } from '@aws-sdk/client-dynamodb';
 
 import { type TableLocation, isConditionFailed, storeError } from './dynamodb-errors.js';
+import { RequestLimiter } from './request-limiter.js';
 import { ATTR } from './table-layout.js';
 
 export type Item = Record<string, AttributeValue>;
@@ -45,10 +46,15 @@ export interface IndexQuery {
  * is there now, never on a replica that lags.
  */
 export class DynamoDbTable {
+  private readonly limiter: RequestLimiter;
+
   constructor(
     private readonly client: DynamoDBClient,
     readonly location: TableLocation,
-  ) {}
+    maxConcurrentRequests: number,
+  ) {
+    this.limiter = new RequestLimiter(maxConcurrentRequests);
+  }
 
   get tableName(): string {
     return this.location.tableName;
@@ -122,7 +128,7 @@ export class DynamoDbTable {
       ...(value === undefined ? {} : { ExpressionAttributeValues: { ':value': { N: String(value) } } }),
     });
     try {
-      await this.client.send(command);
+      await this.limiter.run(() => this.client.send(command));
     } catch (error) {
       if (!isConditionFailed(error)) throw storeError(error, 'UpdateItem', this.location);
     }
@@ -152,7 +158,7 @@ export class DynamoDbTable {
       ...(Object.keys(values).length === 0 ? {} : { ExpressionAttributeValues: values }),
     });
     try {
-      await this.client.send(command);
+      await this.limiter.run(() => this.client.send(command));
       return true;
     } catch (error) {
       if (isConditionFailed(error)) return false;
@@ -174,7 +180,7 @@ export class DynamoDbTable {
 
   private async send<T>(action: string, call: () => Promise<T>): Promise<T> {
     try {
-      return await call();
+      return await this.limiter.run(call);
     } catch (error) {
       throw storeError(error, action, this.location);
     }

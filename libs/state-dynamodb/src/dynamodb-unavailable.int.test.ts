@@ -77,7 +77,10 @@ describe('DynamoDB unavailable', () => {
     });
     expect(performance.now() - began).toBeLessThan(3000);
     server.resume();
-    expect(await state.runs.readEvents(runId)).toEqual([]);
+    // The frozen server still holds the write it was sent, and may apply it when it wakes: a write that
+    // timed out has an unknown outcome, never a double one.
+    expect((await state.runs.readEvents(runId)).length).toBeLessThanOrEqual(1);
+    expect(await state.runs.get(runId)).toMatchObject({ runId, version: 1 });
   });
 
   it('a missing table (init off) is a clear, non-retryable error naming the table and FLOWLINE_STATE_INIT', async () => {

@@ -13,18 +13,24 @@ export interface LossyProxy {
   loseNextAnswerTo(marker: string): void;
   /** How many answers were lost so far. */
   readonly lost: number;
+  /** Requests that went through, by DynamoDB action (`PutItem`: 3). */
+  readonly requests: Readonly<Record<string, number>>;
   close(): Promise<void>;
 }
 
 export async function startLossyProxy(targetPort: number): Promise<LossyProxy> {
   let armed: string | undefined;
   let lost = 0;
+  const requests: Record<string, number> = {};
   const sockets = new Set<Socket>();
   const server: Server = createServer((client) => {
     const upstream = connect(targetPort, '127.0.0.1');
     sockets.add(client).add(upstream);
     let request = '';
     client.on('data', (chunk: Buffer) => {
+      for (const [, action] of chunk.toString('latin1').matchAll(/x-amz-target: DynamoDB_20120810\.(\w+)/gi)) {
+        requests[action!] = (requests[action!] ?? 0) + 1;
+      }
       request += chunk.toString('latin1');
       upstream.write(chunk);
     });
@@ -61,6 +67,7 @@ export async function startLossyProxy(targetPort: number): Promise<LossyProxy> {
     get lost() {
       return lost;
     },
+    requests,
     close: async () => {
       for (const socket of sockets) socket.destroy();
       server.close();

@@ -74,3 +74,32 @@ describe('a write whose answer is lost, retried by the SDK', () => {
     state.close();
   });
 });
+
+describe('requests per operation', () => {
+  it('a coordinator appending to its own run step after step sends one PutItem per append, no reads', async () => {
+    const { proxy, state, direct } = await lossyState();
+    const { runId } = await state.runs.create(newRun());
+    let seq = 0;
+    for (let i = 0; i < 10; i++) seq = await state.runs.appendEvents(runId, seq, [started(`s${i}`), finished(`s${i}`)]);
+    expect(proxy.requests).toEqual({ PutItem: 11 });
+    // Another coordinator's append makes the first one's memory stale: its next append is refused, then checked.
+    await direct.runs.appendEvents(runId, seq, [started('other')]);
+    await expect(state.runs.appendEvents(runId, seq, [started('late')])).rejects.toMatchObject({
+      name: 'VersionConflictError',
+      actual: seq + 1,
+    });
+    expect(await state.runs.appendEvents(runId, seq + 1, [started('next')])).toBe(seq + 2);
+    expect((await direct.runs.readEvents(runId)).map((e) => e.seq)).toEqual(
+      Array.from({ length: seq + 2 }, (_, i) => i + 1),
+    );
+    state.close();
+  });
+
+  it('an append without that memory reads the record and the log end first, in parallel', async () => {
+    const { proxy, state, direct } = await lossyState();
+    const { runId } = await direct.runs.create(newRun());
+    await state.runs.appendEvents(runId, 0, [started('a')]);
+    expect(proxy.requests).toEqual({ GetItem: 1, Query: 1, PutItem: 1 });
+    state.close();
+  });
+});
