@@ -7,7 +7,8 @@
 //  3. vendor SDKs appear only in the adapter built to hold them (the engine
 //     never imports bullmq, ioredis or @aws-sdk);
 //  4. no import cycle between files inside a package.
-// Tests may also use the root's devDependencies.
+// Tests may also use the root's devDependencies, and their package's own
+// devDependencies (adapters a test wires in, which the package must not import).
 import { readFileSync, readdirSync, statSync } from 'node:fs';
 import { builtinModules } from 'node:module';
 import { dirname, join, relative, resolve } from 'node:path';
@@ -28,6 +29,7 @@ const packages = rootPackage.workspaces.map((dir) => ({ dir, manifest: readJson(
 
 for (const { dir, manifest } of packages) {
   const declared = new Set(Object.keys(manifest.dependencies ?? {}));
+  const testOnly = new Set(Object.keys(manifest.devDependencies ?? {}));
   const files = sourceFiles(join(root, dir, 'src'));
   const fileGraph = new Map();
   for (const file of files) {
@@ -40,7 +42,7 @@ for (const { dir, manifest } of packages) {
       }
       const name = packageName(specifier);
       if (specifier.startsWith('node:') || builtins.has(name)) continue;
-      if (!declared.has(name) && !(isTest && rootDev.has(name))) {
+      if (!declared.has(name) && !(isTest && (rootDev.has(name) || testOnly.has(name)))) {
         problems.push(`${rel(file)} imports "${name}", which ${manifest.name}'s package.json does not declare`);
       }
       const homes = Object.entries(VENDOR_HOMES).find(([vendor]) => name === vendor)?.[1];

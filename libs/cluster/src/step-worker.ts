@@ -46,6 +46,8 @@ export class StepWorker {
       error: { code: 'internal_error', message: errorMessage(error), retryable: true },
     }));
     if (outcome === undefined) return; // not an attempt the run is waiting for: nothing to report
+    // The queue took the job back (lost lock, forced shutdown): it runs again elsewhere, so no report.
+    if (signal.aborted && !isCancel(signal.reason)) return;
     await this.deps.consumer.report({
       job,
       startedAt,
@@ -106,4 +108,10 @@ export class StepWorker {
       await log.close();
     }
   }
+}
+
+/** A cancel is reported; the queue taking a job back (lock_lost, handed_back) is not. */
+function isCancel(reason: unknown): boolean {
+  const code = typeof reason === 'object' && reason !== null && 'code' in reason ? reason.code : undefined;
+  return code !== 'lock_lost' && code !== 'handed_back';
 }
