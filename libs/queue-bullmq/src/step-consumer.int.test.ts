@@ -58,6 +58,11 @@ describe('BullmqStepConsumer', () => {
     await dispatcher.enqueue(stepJob({ runId: 'fine' }));
     expect((await reports.next()).job.runId).toBe('fine');
     expect(deliveries.seen.map((job) => job.runId)).toEqual(['broken', 'fine']);
+    // The report can arrive before BullMQ marks the job that sent it completed: wait for that, bounded.
+    const deadline = Date.now() + 5_000;
+    while ((await dispatcher.depths())['shell']?.completed !== 1 && Date.now() < deadline) {
+      await new Promise((r) => setTimeout(r, 20));
+    }
     expect((await dispatcher.depths())['shell']).toMatchObject({ failed: 1, completed: 1, prioritized: 0 });
     expect(h.logEntries).toContainEqual(expect.objectContaining({ level: 'error', jobId: stepJobId(broken) }));
   });

@@ -8,21 +8,24 @@ export function errorCode(error: unknown): string | undefined {
   return typeof error.code === 'string' ? error.code : undefined;
 }
 
-/** lstat, with a missing path (or a file where a directory was expected) as `undefined`. */
-export async function lstatIfExists(path: string): Promise<Stats | undefined> {
-  try {
-    return await lstat(path);
-  } catch (error) {
-    if (errorCode(error) === 'ENOENT' || errorCode(error) === 'ENOTDIR') return undefined;
-    throw error;
-  }
+/**
+ * lstat, with a missing path as `undefined` — also a file where a directory
+ * was expected (ENOTDIR) and a parent that is a symlink loop (ELOOP): none
+ * is an entry at that path.
+ */
+export function lstatIfExists(path: string): Promise<Stats | undefined> {
+  return missingAsUndefined(lstat(path));
 }
 
-export async function lstatBigIfExists(path: string): Promise<BigIntStats | undefined> {
+export function lstatBigIfExists(path: string): Promise<BigIntStats | undefined> {
+  return missingAsUndefined(lstat(path, { bigint: true }));
+}
+
+async function missingAsUndefined<T>(stat: Promise<T>): Promise<T | undefined> {
   try {
-    return await lstat(path, { bigint: true });
+    return await stat;
   } catch (error) {
-    if (errorCode(error) === 'ENOENT' || errorCode(error) === 'ENOTDIR') return undefined;
+    if (['ENOENT', 'ENOTDIR', 'ELOOP'].includes(errorCode(error) ?? '')) return undefined;
     throw error;
   }
 }

@@ -54,6 +54,13 @@ describe('changesFromOverlay', () => {
     expect(await listTree(applied, ['.flowline'])).toEqual(await listTree(direct, ['.flowline']));
   }
 
+  it('replaces a self-looping symlink with a directory (found by the round-trip property)', async () => {
+    const setup = 'ln -sfn a a';
+    const step = 'rm -rf a; mkdir -p a/a';
+    const { dir, workspace, changes } = await capture(setup, step);
+    await expectRoundTrip(dir, workspace, changes, step);
+  });
+
   it('captures every kind of change, in an order that applies, leaving the workspace untouched', async () => {
     const { workspace, before, changes } = await capture(SETUP, STEP);
     expect(changes.entries).toEqual([
