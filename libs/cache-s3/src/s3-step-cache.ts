@@ -1,9 +1,8 @@
 import { addAbortSignal, type Readable } from 'node:stream';
 
 import { sha256Hex } from '@flowline/core';
-import type { CacheEntry, StepCache } from '@flowline/ports';
+import { type CacheEntry, decodeCacheEntry, encodeCacheEntry, type StepCache } from '@flowline/ports';
 
-import { decodeEntry, encodeEntry } from './cache-entry-codec.js';
 import { Cooldown } from './cooldown.js';
 import type { KeyLayout } from './key-layout.js';
 import type { ObjectStore } from './object-store.js';
@@ -50,7 +49,7 @@ export class S3StepCache implements StepCache {
     if (!this.cooldown.allows()) return undefined;
     const text = await this.read(objectKey, key);
     if (text === undefined) return undefined;
-    const decoded = decodeEntry(text, key);
+    const decoded = decodeCacheEntry(text, key);
     if ('corrupt' in decoded) {
       // Left in place: the next put under this key replaces it, and a reader needs no delete permission.
       this.report(() => this.options.onCorrupt?.(key, decoded.corrupt));
@@ -62,7 +61,7 @@ export class S3StepCache implements StepCache {
   async put(entry: CacheEntry): Promise<void> {
     const objectKey = this.layout.entry(entry.key);
     if (!this.cooldown.allows()) return;
-    const bytes = Buffer.from(encodeEntry(entry), 'utf8');
+    const bytes = Buffer.from(encodeCacheEntry(entry), 'utf8');
     const signal = AbortSignal.timeout(this.timeoutMs);
     try {
       await this.objects.put(objectKey, () => bytes, {

@@ -1,4 +1,5 @@
 export type { BlobStore } from './blob-store.js';
+export { decodeCacheEntry, type DecodedCacheEntry, encodeCacheEntry } from './cache-entry-codec.js';
 export { type ChangeEntry, type ChangeSet, EMPTY_CHANGE_SET } from './change-set.js';
 export {
   type RunRecord,

@@ -53,7 +53,7 @@ describe('FsStepCache on disk', () => {
     const text = await readFile(path, 'utf8');
     await writeFile(path, text.slice(0, text.length / 2));
     expect(await cache.get(entry.key, 0)).toBeUndefined();
-    expect(corrupt).toEqual([[entry.key, 'not a cache entry file']]);
+    expect(corrupt).toEqual([[entry.key, 'not a cache entry']]);
   });
 
   it("another key's entry copied into place is a miss reported through onCorrupt", async () => {

@@ -2,10 +2,9 @@ import { mkdir, readFile, readdir, unlink } from 'node:fs/promises';
 import { dirname, join, resolve } from 'node:path';
 
 import { ValidationError } from '@flowline/core';
-import type { CacheEntry, StepCache } from '@flowline/ports';
+import { type CacheEntry, decodeCacheEntry, encodeCacheEntry, type StepCache } from '@flowline/ports';
 
 import { replaceFile } from './atomic-file.js';
-import { decodeEntry, encodeEntry } from './cache-entry-file.js';
 import { hasCode, removeQuietly } from './fs-helpers.js';
 
 export interface FsStepCacheOptions {
@@ -43,7 +42,7 @@ export class FsStepCache implements StepCache {
       if (!hasCode(error, 'ENOENT')) this.options.onError?.('get', key, error);
       return undefined;
     }
-    const decoded = decodeEntry(text, key);
+    const decoded = decodeCacheEntry(text, key);
     if ('corrupt' in decoded) {
       // Worth nothing now; removed so it is reported once, not on every lookup.
       await removeQuietly(path);
@@ -58,7 +57,7 @@ export class FsStepCache implements StepCache {
     try {
       await mkdir(dirname(path), { recursive: true });
       // Not fsync'd: after a power loss an entry may be lost or torn, and a torn one fails verification.
-      await replaceFile(path, encodeEntry(entry), { durable: false });
+      await replaceFile(path, encodeCacheEntry(entry), { durable: false });
     } catch (error) {
       this.options.onError?.('put', entry.key, error);
     }
@@ -88,7 +87,7 @@ export class FsStepCache implements StepCache {
   private async pruneOne(key: string, now: number): Promise<boolean> {
     const path = this.pathOf(key);
     try {
-      const decoded = decodeEntry(await readFile(path, 'utf8'), key);
+      const decoded = decodeCacheEntry(await readFile(path, 'utf8'), key);
       if ('entry' in decoded && decoded.entry.expiresAt > now) return false;
       await unlink(path);
       return true;

@@ -1,27 +1,30 @@
 import { sha256Hex } from '@flowline/core';
-import type { CacheEntry } from '@flowline/ports';
+
+import type { CacheEntry } from './step-cache.js';
 
 /**
- * A cache entry as stored: `{"sha256":"<digest of the entry text>","entry":<entry>}`,
- * the same text as the embedded cache's files (docs/state-and-cache.md), so
- * an entry can be copied between the two. The digest covers the exact bytes
- * of the entry text, which sit at a fixed offset: checking needs no
- * re-serialisation, and the object stays JSON (`jq .entry` works).
+ * A cache entry as stored: `{"sha256":"<digest of the entry text>","entry":<entry>}`.
+ * Every StepCache adapter stores this same text (a file for store-fs, an
+ * object for cache-s3), so an entry can be copied between them. The digest
+ * covers the exact bytes of the entry text, which sit at a fixed offset:
+ * checking needs no re-serialisation, and the object stays JSON (`jq .entry`
+ * works).
  */
 const HEAD = '{"sha256":"';
 const MIDDLE = '","entry":';
 const TAIL = '}\n';
 const BODY_START = HEAD.length + 64 + MIDDLE.length;
 
-export type Decoded = { readonly entry: CacheEntry } | { readonly corrupt: string };
+/** A decoded entry, or why the text is not one (the reason adapters hand to `onCorrupt`). */
+export type DecodedCacheEntry = { readonly entry: CacheEntry } | { readonly corrupt: string };
 
-export function encodeEntry(entry: CacheEntry): string {
+export function encodeCacheEntry(entry: CacheEntry): string {
   const body = JSON.stringify(entry);
   return `${HEAD}${sha256Hex(body)}${MIDDLE}${body}${TAIL}`;
 }
 
 /** The entry stored under `key`, or why the text is not one. */
-export function decodeEntry(text: string, key: string): Decoded {
+export function decodeCacheEntry(text: string, key: string): DecodedCacheEntry {
   if (!text.startsWith(HEAD) || text.slice(BODY_START - MIDDLE.length, BODY_START) !== MIDDLE || !text.endsWith(TAIL)) {
     return { corrupt: 'not a cache entry' };
   }
