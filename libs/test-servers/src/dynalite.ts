@@ -1,10 +1,13 @@
-import { type ChildProcessByStdio, spawn } from 'node:child_process';
-import { once } from 'node:events';
-import { mkdtemp, rm } from 'node:fs/promises';
 import { createRequire } from 'node:module';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { type Readable, type Writable } from 'node:stream';
+
+import {
+  ChildServer,
+  deletingOnFailure,
+  launchNodeServer,
+  type ServerControls,
+  type ServerProcess,
+  temporaryDirectory,
+} from './child-server.js';
 
 export interface DynaliteOptions {
   /**
@@ -24,7 +27,7 @@ export interface DynaliteOptions {
  * TransactGetItems, UpdateTimeToLive (it never expires items), and
  * `ReturnValuesOnConditionCheckFailure`.
  */
-export interface DynaliteServer {
+export interface DynaliteServer extends ServerControls {
   /** `http://127.0.0.1:<port>`: the SDK's `endpoint`. */
   readonly endpoint: string;
   /** The same as `endpoint`. */
@@ -35,21 +38,7 @@ export interface DynaliteServer {
   readonly credentials: { readonly accessKeyId: string; readonly secretAccessKey: string };
   /** The LevelDB directory when `persistent`, else undefined. */
   readonly directory: string | undefined;
-  /** The server process, while one runs. */
-  readonly pid: number | undefined;
-  /** SIGKILL, as a crash. */
-  kill(): Promise<void>;
-  /** SIGSTOP: connections are accepted by the kernel but never answered (a hung server). */
-  pause(): void;
-  /** SIGCONT after `pause()`. */
-  resume(): void;
-  /** Starts it again on the same port (stopping it first if it runs); its tables survive only when `persistent`. */
-  restart(): Promise<void>;
-  /** Ends the server and deletes its directory; call it once, last. */
-  stop(): Promise<void>;
 }
-
-type ServerProcess = ChildProcessByStdio<Writable, Readable, Readable>;
 
 interface LaunchConfig {
   readonly port: number;
@@ -57,13 +46,8 @@ interface LaunchConfig {
   readonly maxItemSizeKb: number;
 }
 
-/**
- * The child: dynalite on 127.0.0.1 (its command line cannot take port 0),
- * printing the port it got. It exits when its stdin closes, that is when
- * the test process dies, so a crashed test leaves no server behind.
- */
+/** The child: dynalite on 127.0.0.1 (its command line cannot take port 0), printing the port it got. */
 const CHILD_SCRIPT = `
-process.stdin.on('data', () => {}).on('end', () => process.exit(0)).on('error', () => process.exit(0));
 const config = JSON.parse(process.argv[1]);
 const options = { createTableMs: 0, deleteTableMs: 0, updateTableMs: 0, maxItemSizeKb: config.maxItemSizeKb };
 if (config.directory) options.path = config.directory;
@@ -76,26 +60,24 @@ const CREDENTIALS = { accessKeyId: 'flowline', secretAccessKey: 'flowline' } as 
 
 /** Starts dynalite on a free port and resolves once it answers HTTP. */
 export async function startDynalite(options: DynaliteOptions = {}): Promise<DynaliteServer> {
-  const directory = options.persistent === true ? await mkdtemp(join(tmpdir(), 'flowline-dynalite-')) : undefined;
-  try {
+  const directory = options.persistent === true ? await temporaryDirectory('dynalite') : undefined;
+  return deletingOnFailure(directory, async () => {
     const config = { port: 0, directory, maxItemSizeKb: options.maxItemSizeKb ?? 400 };
     const first = await launch(config);
     return new DynaliteHandle({ ...config, port: first.port }, first.child);
-  } catch (error) {
-    if (directory !== undefined) await rm(directory, { recursive: true, force: true });
-    throw error;
-  }
+  });
 }
 
-class DynaliteHandle implements DynaliteServer {
+class DynaliteHandle extends ChildServer implements DynaliteServer {
   readonly endpoint: string;
   readonly region = 'us-east-1';
   readonly credentials = CREDENTIALS;
 
   constructor(
     private readonly config: LaunchConfig,
-    private child: ServerProcess | undefined,
+    child: ServerProcess,
   ) {
+    super(child, config.directory);
     this.endpoint = `http://127.0.0.1:${config.port}`;
   }
 
@@ -111,78 +93,13 @@ class DynaliteHandle implements DynaliteServer {
     return this.config.directory;
   }
 
-  get pid(): number | undefined {
-    return this.child?.pid;
-  }
-
-  async kill(): Promise<void> {
-    await this.end('SIGKILL');
-  }
-
-  pause(): void {
-    this.child?.kill('SIGSTOP');
-  }
-
-  resume(): void {
-    this.child?.kill('SIGCONT');
-  }
-
-  async restart(): Promise<void> {
-    await this.end('SIGTERM');
-    this.child = (await launch(this.config)).child;
-  }
-
-  async stop(): Promise<void> {
-    await this.end('SIGTERM');
-    if (this.config.directory !== undefined) await rm(this.config.directory, { recursive: true, force: true });
-  }
-
-  private async end(signal: NodeJS.Signals): Promise<void> {
-    const child = this.child;
-    this.child = undefined;
-    if (child === undefined || child.exitCode !== null || child.signalCode !== null) return;
-    const exited = once(child, 'exit');
-    // A paused process ignores SIGTERM until it runs again.
-    child.kill('SIGCONT');
-    child.kill(signal);
-    await exited;
+  protected async relaunch(): Promise<ServerProcess> {
+    return (await launch(this.config)).child;
   }
 }
 
 /** Spawns the child and waits for its "listening" line, then for one HTTP answer. */
-async function launch(config: LaunchConfig): Promise<{ child: ServerProcess; port: number }> {
+function launch(config: LaunchConfig): Promise<{ child: ServerProcess; port: number }> {
   const module = createRequire(import.meta.url).resolve('dynalite');
-  const args = ['-e', CHILD_SCRIPT, JSON.stringify({ ...config, module })];
-  const child = spawn(process.execPath, args, { stdio: ['pipe', 'pipe', 'pipe'] });
-  try {
-    const port = await listeningPort(child);
-    await answers(`http://127.0.0.1:${port}`);
-    return { child, port };
-  } catch (error) {
-    child.kill('SIGKILL');
-    throw error;
-  }
-}
-
-function listeningPort(child: ServerProcess): Promise<number> {
-  return new Promise((resolve, reject) => {
-    let out = '';
-    let err = '';
-    child.stdout.setEncoding('utf8').on('data', (chunk: string) => {
-      out += chunk;
-      const match = LISTENING.exec(out);
-      if (match?.[1] !== undefined) resolve(Number(match[1]));
-    });
-    child.stderr.setEncoding('utf8').on('data', (chunk: string) => (err += chunk));
-    child.once('error', reject);
-    child.once('exit', (code, signal) => {
-      reject(new Error(`dynalite exited (${signal ?? `code ${code}`}) before listening: ${err.trim() || out.trim()}`));
-    });
-  });
-}
-
-/** Any HTTP answer will do: the server is up. */
-async function answers(endpoint: string): Promise<void> {
-  const response = await fetch(endpoint);
-  await response.body?.cancel();
+  return launchNodeServer('dynalite', CHILD_SCRIPT, [JSON.stringify({ ...config, module })], LISTENING);
 }

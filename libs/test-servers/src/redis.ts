@@ -1,10 +1,17 @@
-import { type ChildProcessByStdio, spawn } from 'node:child_process';
-import { once } from 'node:events';
-import { access, constants, mkdtemp, rm } from 'node:fs/promises';
-import { createConnection, createServer } from 'node:net';
-import { tmpdir } from 'node:os';
-import { delimiter, join } from 'node:path';
-import { type Readable } from 'node:stream';
+import { createConnection } from 'node:net';
+
+import {
+  ChildServer,
+  deletingOnFailure,
+  freePort,
+  ServerExitedError,
+  type ServerControls,
+  type ServerProcess,
+  spawnProgramServer,
+  type StartupLog,
+  temporaryDirectory,
+  whenReady,
+} from './child-server.js';
 
 export interface RedisOptions {
   /** AOF persistence (`--appendonly yes`), so data survives `kill()` + `restart()`. Default false. */
@@ -26,29 +33,15 @@ export interface RedisOptions {
  * 127.0.0.1, so a test can kill it, freeze it, or restart it with its data.
  * No RDB snapshots (`--save ""`); AOF only when asked.
  */
-export interface RedisServer {
+export interface RedisServer extends ServerControls {
   /** `redis://127.0.0.1:<port>` */
   readonly url: string;
   readonly port: number;
   /** Where the AOF lives (`appendonlydir/`), and `nodes.conf` in cluster mode. */
   readonly directory: string;
-  /** The server process, while one runs. */
-  readonly pid: number | undefined;
-  /** SIGKILL, as a crash: whatever reached the AOF stays for `restart()`. */
-  kill(): Promise<void>;
-  /** SIGSTOP: connections are accepted by the kernel but never answered (a hung server). */
-  pause(): void;
-  /** SIGCONT after `pause()`. */
-  resume(): void;
-  /** Starts it again on the same port and directory (stopping it first if it runs), and waits for it to answer. */
-  restart(): Promise<void>;
-  /** Ends the server (SIGTERM) and deletes a directory it created; call it once, last. */
-  stop(): Promise<void>;
   /** Sends one inline command (`INFO commandstats`, `DBSIZE`) on a fresh connection; an error reply rejects. */
   command(line: string): Promise<RedisReply>;
 }
-
-type ServerProcess = ChildProcessByStdio<null, Readable, Readable>;
 
 const READY = /Ready to accept connections/;
 /** Attempts at a free port: another process may take the one we picked before redis binds it. */
@@ -56,16 +49,13 @@ const PORT_ATTEMPTS = 5;
 
 /** Starts `redis-server` and resolves once it answers PING. */
 export async function startRedis(options: RedisOptions = {}): Promise<RedisServer> {
-  const owned = options.dir === undefined;
-  const directory = options.dir ?? (await mkdtemp(join(tmpdir(), 'flowline-redis-')));
-  try {
+  const directory = options.dir ?? (await temporaryDirectory('redis'));
+  const owned = options.dir === undefined ? directory : undefined;
+  return deletingOnFailure(owned, async () => {
     const config = { directory, appendOnly: options.appendOnly ?? false, cluster: options.cluster ?? false };
     const { child, port } = await launchOnFreePort(config, options.port);
     return new RedisHandle(config, port, child, owned);
-  } catch (error) {
-    if (owned) await rm(directory, { recursive: true, force: true });
-    throw error;
-  }
+  });
 }
 
 interface ServerConfig {
@@ -74,15 +64,16 @@ interface ServerConfig {
   readonly cluster: boolean;
 }
 
-class RedisHandle implements RedisServer {
+class RedisHandle extends ChildServer implements RedisServer {
   readonly url: string;
 
   constructor(
     private readonly config: ServerConfig,
     readonly port: number,
-    private child: ServerProcess | undefined,
-    private readonly ownsDirectory: boolean,
+    child: ServerProcess,
+    ownedDirectory: string | undefined,
   ) {
+    super(child, ownedDirectory);
     this.url = `redis://127.0.0.1:${port}`;
   }
 
@@ -90,45 +81,12 @@ class RedisHandle implements RedisServer {
     return this.config.directory;
   }
 
-  get pid(): number | undefined {
-    return this.child?.pid;
-  }
-
-  async kill(): Promise<void> {
-    await this.end('SIGKILL');
-  }
-
   command(line: string): Promise<RedisReply> {
     return send(this.port, line);
   }
 
-  pause(): void {
-    this.child?.kill('SIGSTOP');
-  }
-
-  resume(): void {
-    this.child?.kill('SIGCONT');
-  }
-
-  async restart(): Promise<void> {
-    await this.end('SIGTERM');
-    this.child = await launch(this.config, this.port);
-  }
-
-  async stop(): Promise<void> {
-    await this.end('SIGTERM');
-    if (this.ownsDirectory) await rm(this.config.directory, { recursive: true, force: true });
-  }
-
-  private async end(signal: NodeJS.Signals): Promise<void> {
-    const child = this.child;
-    this.child = undefined;
-    if (child === undefined || child.exitCode !== null || child.signalCode !== null) return;
-    const exited = once(child, 'exit');
-    // A paused process ignores SIGTERM until it runs again.
-    child.kill('SIGCONT');
-    child.kill(signal);
-    await exited;
+  protected relaunch(): Promise<ServerProcess> {
+    return launch(this.config, this.port);
   }
 }
 
@@ -142,29 +100,24 @@ async function launchOnFreePort(
     try {
       return { child: await launch(config, free), port: free };
     } catch (error) {
-      if (!(error instanceof PortTakenError) || attempt === PORT_ATTEMPTS) throw error;
+      if (!portTaken(error) || attempt === PORT_ATTEMPTS) throw error;
     }
   }
 }
 
-class PortTakenError extends Error {}
+function portTaken(error: unknown): boolean {
+  return error instanceof ServerExitedError && /Address already in use/.test(error.log);
+}
 
 /** Spawns the server, waits for its "Ready" line and one PONG. */
 async function launch(config: ServerConfig, port: number): Promise<ServerProcess> {
-  const [program, ...prefix] = await serverCommand();
-  const child = spawn(program!, [...prefix, ...serverArgs(config, port)], { stdio: ['ignore', 'pipe', 'pipe'] });
-  const log = new StartupLog(child);
-  try {
+  const child = await spawnProgramServer('redis-server', serverArgs(config, port));
+  return whenReady(child, 'redis-server', async (log) => {
     await log.waitFor(READY);
     await ping(port);
     if (config.cluster) await assignAllSlots(port, log);
     return child;
-  } catch (error) {
-    child.kill('SIGKILL');
-    throw error;
-  } finally {
-    log.done();
-  }
+  });
 }
 
 function serverArgs(config: ServerConfig, port: number): string[] {
@@ -177,76 +130,6 @@ function serverArgs(config: ServerConfig, port: number): string[] {
     args.push('--cluster-enabled', 'yes', '--cluster-config-file', 'nodes.conf', '--cluster-announce-ip', '127.0.0.1');
   }
   return args;
-}
-
-/**
- * `setpriv --pdeathsig KILL` (util-linux) makes the kernel kill the server
- * when the test process dies, so a crashed test leaves no server behind. It
- * execs redis-server, so the pid is the server's own.
- */
-async function serverCommand(): Promise<string[]> {
-  return (await onPath('setpriv')) ? ['setpriv', '--pdeathsig', 'KILL', 'redis-server'] : ['redis-server'];
-}
-
-async function onPath(program: string): Promise<boolean> {
-  for (const dir of (process.env['PATH'] ?? '').split(delimiter)) {
-    const found = await access(join(dir, program), constants.X_OK).then(
-      () => true,
-      () => false,
-    );
-    if (found) return true;
-  }
-  return false;
-}
-
-/**
- * The server's log until it is up. Both pipes stay drained for the
- * server's whole life (a full pipe would block its logging), but text is
- * kept only while someone waits for a line.
- */
-class StartupLog {
-  private text = '';
-  private finished = false;
-  private exit: Error | undefined;
-  private waiter: { readonly pattern: RegExp; resolve(): void; reject(error: Error): void } | undefined;
-
-  constructor(child: ServerProcess) {
-    child.stdout.setEncoding('utf8').on('data', (chunk: string) => this.add(chunk));
-    child.stderr.setEncoding('utf8').on('data', (chunk: string) => this.add(chunk));
-    child.once('error', (error) => this.fail(error));
-    child.once('exit', (code, signal) => {
-      const message = `redis-server exited (${signal ?? `code ${code}`}) while starting: ${this.text.trim()}`;
-      this.fail(/Address already in use/.test(this.text) ? new PortTakenError(message) : new Error(message));
-    });
-  }
-
-  /** Resolves once the log (since start) matches. */
-  waitFor(pattern: RegExp): Promise<void> {
-    if (pattern.test(this.text)) return Promise.resolve();
-    if (this.exit !== undefined) return Promise.reject(this.exit);
-    return new Promise((resolve, reject) => (this.waiter = { pattern, resolve, reject }));
-  }
-
-  /** Started: stop keeping text. */
-  done(): void {
-    this.finished = true;
-    this.text = '';
-    this.waiter = undefined;
-  }
-
-  private add(chunk: string): void {
-    if (this.finished) return;
-    this.text += chunk;
-    if (this.waiter?.pattern.test(this.text) !== true) return;
-    this.waiter.resolve();
-    this.waiter = undefined;
-  }
-
-  private fail(error: Error): void {
-    this.exit ??= error;
-    this.waiter?.reject(error);
-    this.waiter = undefined;
-  }
 }
 
 /** A reply as `command()` returns it: `-ERR` replies reject instead. */
@@ -330,16 +213,4 @@ async function assignAllSlots(port: number, log: StartupLog): Promise<void> {
     if (!/already busy/.test(String(error))) throw error;
   });
   await log.waitFor(/Cluster state changed: ok/);
-}
-
-/** A port the kernel just handed out and released: free unless someone takes it first. */
-async function freePort(): Promise<number> {
-  const server = createServer();
-  server.listen(0, '127.0.0.1');
-  await once(server, 'listening');
-  const address = server.address();
-  server.close();
-  await once(server, 'close');
-  if (address === null || typeof address === 'string') throw new Error('no TCP port');
-  return address.port;
 }
