@@ -1,18 +1,10 @@
 import { mkdtemp, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 
-import { SecretMasker, TemplateRenderError, errorMessage } from '@flowline/core';
-import { type StepOutcome, formatStepKey, renderStep } from '@flowline/engine';
-import type { ExecutedStepType } from '@flowline/executors';
+import { SecretMasker } from '@flowline/core';
+import type { StepOutcome } from '@flowline/engine';
 import type { StepConsumer, StepJob } from '@flowline/ports';
-import {
-  AttemptDirectories,
-  LogWriter,
-  type RunnerDeps,
-  WorkspaceLock,
-  runAttempt,
-  workspaceConflict,
-} from '@flowline/runner-local';
+import { AttemptDirectories, type RunnerDeps, WorkspaceLock, attemptStep, driverFault } from '@flowline/runner-local';
 
 import { type RunView, isCurrentAttempt, loadRun, unitOf } from './run-view.js';
 import { materializeWorkspace } from './step-workspace.js';
@@ -41,10 +33,7 @@ export class StepWorker {
 
   async run(job: StepJob, signal: AbortSignal): Promise<void> {
     const startedAt = this.deps.clock();
-    const outcome = await this.attempt(job, signal).catch((error: unknown): StepOutcome => ({
-      ok: false,
-      error: { code: 'internal_error', message: errorMessage(error), retryable: true },
-    }));
+    const outcome = await this.attempt(job, signal).catch(driverFault);
     if (outcome === undefined) return; // not an attempt the run is waiting for: nothing to report
     // The queue took the job back (lost lock, forced shutdown): it runs again elsewhere, so no report.
     if (signal.aborted && !isCancel(signal.reason)) return;
@@ -60,8 +49,6 @@ export class StepWorker {
   private async attempt(job: StepJob, signal: AbortSignal): Promise<StepOutcome | undefined> {
     const view = await loadRun(this.deps.runs, this.deps.workflows, job.runId, this.deps.secrets);
     if (view?.record.status !== 'running' || !isCurrentAttempt(unitOf(view, job.key), job.attempt)) return undefined;
-    const conflict = workspaceConflict(view.workflow, view.state, job.key.step);
-    if (conflict !== undefined) return { ok: false, error: conflict };
     const root = await mkdtemp(join(this.deps.tempDir, 'flowline-job-'));
     const timeout = new AbortController();
     const timer = setTimeout(() => timeout.abort('timeout'), job.timeoutMs);
@@ -76,37 +63,25 @@ export class StepWorker {
     }
   }
 
-  private async execute(view: RunView, job: StepJob, root: string, signal: AbortSignal): Promise<StepOutcome> {
-    const masker = new SecretMasker(Object.values(this.deps.secrets));
-    let rendered;
-    try {
-      rendered = renderStep(view.workflow, view.state, job.key, job.attempt, job.timeoutMs, {
-        secrets: this.deps.secrets,
-      });
-    } catch (error) {
-      const code = error instanceof TemplateRenderError ? error.code : 'template_render_failed';
-      return { ok: false, error: { code, message: masker.text(errorMessage(error)), retryable: false } };
-    }
-    const workspace = join(root, 'ws');
-    await materializeWorkspace(workspace, view.workflow, view.state, job.key.step, this.deps.blobs);
-    const log = new LogWriter(this.deps.logs, job.runId, formatStepKey(job.key), job.attempt, masker, undefined);
-    try {
-      return await runAttempt(this.deps, {
-        runId: job.runId,
-        step: view.workflow.steps.get(job.key.step)!,
-        rendered: rendered as typeof rendered & { type: ExecutedStepType },
-        workspace,
-        exclude: [],
-        secrets: this.deps.secrets,
-        signal,
-        log,
-        masker,
-        lock: new WorkspaceLock(),
-        dirs: await AttemptDirectories.create(root),
-      });
-    } finally {
-      await log.close();
-    }
+  private execute(view: RunView, job: StepJob, root: string, signal: AbortSignal): Promise<StepOutcome> {
+    return attemptStep(this.deps, {
+      workflow: view.workflow,
+      state: view.state,
+      key: job.key,
+      attempt: job.attempt,
+      timeoutMs: job.timeoutMs,
+      workspace: async () => {
+        const workspace = join(root, 'ws');
+        await materializeWorkspace(workspace, view.workflow, view.state, job.key.step, this.deps.blobs);
+        return workspace;
+      },
+      exclude: [],
+      secrets: this.deps.secrets,
+      masker: new SecretMasker(Object.values(this.deps.secrets)),
+      signal,
+      lock: new WorkspaceLock(),
+      dirs: () => AttemptDirectories.create(root),
+    });
   }
 }
 

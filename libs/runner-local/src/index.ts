@@ -1,5 +1,4 @@
 export { AttemptDirectories } from './attempt-dirs.js';
-export { type AttemptInput, runAttempt } from './attempt.js';
 export {
   type LocalRunOptions,
   type LocalRunResult,
@@ -7,7 +6,6 @@ export {
   retryLocalRun,
   startLocalRun,
 } from './local-runner.js';
-export { LogWriter } from './log-writer.js';
 export type { RunnerDeps } from './runner-deps.js';
-export { workspaceConflict } from './workspace-conflicts.js';
+export { type StepAttemptInput, attemptStep, driverFault } from './step-attempt.js';
 export { WorkspaceLock } from './workspace-lock.js';

@@ -1,25 +1,20 @@
-import { type SecretMasker, TemplateRenderError, errorMessage } from '@flowline/core';
+import type { SecretMasker } from '@flowline/core';
 import {
   type EngineCommand,
   type EngineEvent,
   type RenderRuntime,
   type RunState,
-  type StepKey,
   type StepOutcome,
   applyEvent,
   formatStepKey,
-  renderStep,
 } from '@flowline/engine';
-import type { ExecutedStepType } from '@flowline/executors';
 import type { RunRecord } from '@flowline/ports';
 import type { CompiledWorkflow } from '@flowline/workflow';
 
 import { AttemptDirectories } from './attempt-dirs.js';
-import { runAttempt } from './attempt.js';
 import { EventJournal } from './event-journal.js';
-import { LogWriter } from './log-writer.js';
 import type { RunnerDeps } from './runner-deps.js';
-import { workspaceConflict } from './workspace-conflicts.js';
+import { attemptStep } from './step-attempt.js';
 import { WorkspaceLock } from './workspace-lock.js';
 
 export interface RunLoopOptions {
@@ -128,64 +123,39 @@ export class RunLoop {
     const controller = new AbortController();
     const timeout = setTimeout(() => controller.abort('timeout'), command.timeoutMs);
     this.deliver({ type: 'step_started', key: command.key, attempt: command.attempt, at: this.deps.clock() });
-    const done = this.attempt(command, controller.signal)
-      .catch((error: unknown): StepOutcome => internalFailure(error))
-      .then((outcome) => {
-        clearTimeout(timeout);
-        this.running.delete(id);
-        this.deliver({
-          type: 'step_finished',
-          key: command.key,
-          attempt: command.attempt,
-          at: this.deps.clock(),
-          outcome,
-        });
-        this.startWaiting();
+    const done = this.attempt(command, controller.signal).then((outcome) => {
+      clearTimeout(timeout);
+      this.running.delete(id);
+      this.deliver({
+        type: 'step_finished',
+        key: command.key,
+        attempt: command.attempt,
+        at: this.deps.clock(),
+        outcome,
       });
+      this.startWaiting();
+    });
     this.running.set(id, { controller, done });
   }
 
-  private async attempt(command: StartCommand, signal: AbortSignal): Promise<StepOutcome> {
-    const { workflow } = this.options;
-    const step = workflow.steps.get(command.key.step)!;
-    const conflict = workspaceConflict(workflow, this.state, step.id);
-    if (conflict !== undefined) return { ok: false, error: conflict };
-    const rendered = this.render(command.key, command.attempt, command.timeoutMs);
-    if ('ok' in rendered) return rendered;
-    const log = this.logWriter(command.key, command.attempt);
-    try {
-      return await runAttempt(this.deps, {
-        runId: this.state.runId,
-        step,
-        rendered: rendered as typeof rendered & { type: ExecutedStepType },
-        workspace: this.options.record.workspace,
-        exclude: this.options.exclude,
-        secrets: this.options.secrets,
-        signal,
-        log,
-        masker: this.options.masker,
-        lock: this.lock,
-        dirs: await (this.dirs ??= AttemptDirectories.create(this.deps.tempDir)),
-      });
-    } finally {
-      await log.close();
-    }
-  }
-
-  private render(key: StepKey, attempt: number, timeoutMs: number) {
-    try {
-      return renderStep(this.options.workflow, this.state, key, attempt, timeoutMs, this.runtime);
-    } catch (error) {
-      const code = error instanceof TemplateRenderError ? error.code : 'template_render_failed';
-      const message = this.options.masker.text(errorMessage(error));
-      return { ok: false as const, error: { code, message, retryable: false } };
-    }
-  }
-
-  private logWriter(key: StepKey, attempt: number): LogWriter {
-    const id = formatStepKey(key);
-    const echo = this.options.onLog === undefined ? undefined : (text: string) => this.options.onLog!(id, text);
-    return new LogWriter(this.deps.logs, this.state.runId, id, attempt, this.options.masker, echo);
+  private attempt(command: StartCommand, signal: AbortSignal): Promise<StepOutcome> {
+    const id = formatStepKey(command.key);
+    const { workflow, exclude, secrets, masker, onLog } = this.options;
+    return attemptStep(this.deps, {
+      workflow,
+      exclude,
+      secrets,
+      masker,
+      state: this.state,
+      key: command.key,
+      attempt: command.attempt,
+      timeoutMs: command.timeoutMs,
+      workspace: () => Promise.resolve(this.options.record.workspace),
+      signal,
+      lock: this.lock,
+      dirs: () => (this.dirs ??= AttemptDirectories.create(this.deps.tempDir)),
+      ...(onLog === undefined ? {} : { echo: (text: string) => onLog(id, text) }),
+    });
   }
 
   private later(delayMs: number, action: () => void): void {
@@ -212,9 +182,4 @@ export class RunLoop {
     });
     this.finished?.(record);
   }
-}
-
-/** A bug or an I/O failure in the driver itself, reported as the attempt's failure rather than lost. */
-function internalFailure(error: unknown): StepOutcome {
-  return { ok: false, error: { code: 'internal_error', message: errorMessage(error), retryable: true } };
 }
