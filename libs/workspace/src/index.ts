@@ -1,6 +1,5 @@
 export { applyChangeSet } from './apply-change-set.js';
 export { type DigestFilesOptions, NO_FILES_DIGEST, digestFiles } from './digest-files.js';
-export { type StepChanges, type WorkspaceConflict, findConflicts } from './find-conflicts.js';
 export { type CaptureOptions, changesFromOverlay } from './overlay-changes.js';
 export { changesFromSnapshots } from './snapshot-changes.js';
 export {
