@@ -4,9 +4,11 @@ import { join, resolve } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 
 import type { StepState } from '@flowline/engine';
+import { createStepDispatcher } from '@flowline/queue-bullmq';
 import { startLocalRun } from '@flowline/runner-local';
 import { type CompiledWorkflow, readWorkflowBundle } from '@flowline/workflow';
 
+import { RunCoordinator } from './run-coordinator.js';
 import { loadRun } from './run-view.js';
 import { type Cluster, type Storage, startCluster } from './test-support/cluster-harness.js';
 
@@ -63,6 +65,39 @@ describe.each<Storage>(['files', 'dynamodb+s3'])(
         .map((e) => JSON.stringify([e.key, e.attempt]));
       expect(finishes.length).toBeGreaterThan(5);
       expect(new Set(finishes).size).toBe(finishes.length);
+    });
+
+    it('a coordinator whose cached view is behind another one reloads instead of dropping the report', async () => {
+      // Two coordinators over the same stores, on queues no worker serves: the test plays the workers.
+      const dispatcher = await createStepDispatcher({ redisUrl: cluster.redisUrl, prefix: '{flowline-stale}' });
+      const deps = { runs: cluster.runs, workflows: cluster.workflows, dispatcher, clock: Date.now, secrets: {} };
+      const [first, second] = [new RunCoordinator(deps), new RunCoordinator(deps)];
+      const bundle = {
+        file: 'two.yaml',
+        text: 'version: 1\nname: two\nsteps:\n  - { id: a, type: shell, run: "true" }\n  - { id: b, type: shell, needs: [a], run: "true" }\n',
+        templateFiles: {},
+      };
+      await first.submit({ runId: 'stale-view', bundle, inputs: {} });
+      const view = (await loadRun(cluster.runs, cluster.workflows, 'stale-view', {}))!;
+      const report = (step: string) => ({
+        job: {
+          runId: 'stale-view',
+          workflowDigest: view.workflow.digest,
+          key: { step },
+          attempt: 1,
+          stepType: 'shell',
+          timeoutMs: 1000,
+          priority: 5,
+        },
+        startedAt: 1,
+        finishedAt: 2,
+        outcome: { ok: true as const, outputs: {} },
+        worker: 'test',
+      });
+      await second.handleReport(report('a')); // the first coordinator's view still has `a` running
+      await first.handleReport(report('b'));
+      expect((await cluster.runs.get('stale-view'))?.status).toBe('succeeded');
+      await dispatcher.close();
     });
 
     it('applies a report delivered twice once', async () => {

@@ -43,6 +43,14 @@ const MAX_CONFLICTS = 8;
  * a crash is safe.
  */
 export class RunCoordinator {
+  /**
+   * Running runs as this coordinator last wrote them, so a report costs one
+   * conditional append rather than a replay of the whole log. Safe with
+   * several coordinators: a view that is behind fails its append (the seq
+   * moved) and is reloaded.
+   */
+  private readonly views = new Map<string, RunView>();
+
   constructor(private readonly deps: CoordinatorDeps) {}
 
   /** Starts consuming reports. */
@@ -73,7 +81,9 @@ export class RunCoordinator {
       createdAt: at,
       updatedAt: at,
     });
-    await this.dispatch({ record, workflow, state: first.state, seq: 0 }, first.commands);
+    const view = { record, workflow, state: first.state, seq: 0 };
+    this.remember(view);
+    await this.dispatch(view, first.commands);
     return record;
   }
 
@@ -112,26 +122,39 @@ export class RunCoordinator {
     alreadyDone: (command: EngineCommand) => boolean = () => false,
   ): Promise<void> {
     for (let attempt = 0; attempt < MAX_CONFLICTS; attempt++) {
-      const view = await loadRun(this.deps.runs, this.deps.workflows, runId, this.deps.secrets);
+      const cached = this.views.get(runId);
+      const view = cached ?? (await loadRun(this.deps.runs, this.deps.workflows, runId, this.deps.secrets));
       if (view === undefined) return;
       const events = view.record.status === 'running' ? eventsFor(view) : undefined;
       if (events === undefined) {
+        // A cached view may be behind another coordinator's: decide nothing on it, reload.
+        if (this.views.delete(runId)) continue;
         await this.reconcile(view);
         return;
       }
       const { state, commands } = this.apply(view, events);
+      let seq: number;
       try {
-        const seq = await this.deps.runs.appendEvents(runId, view.seq, events);
-        await this.dispatch(
-          { ...view, state, seq },
-          commands.filter((c) => !alreadyDone(c)),
-        );
-        return;
+        seq = await this.deps.runs.appendEvents(runId, view.seq, events);
       } catch (error) {
-        if (!(error instanceof VersionConflictError)) throw error;
+        this.views.delete(runId);
+        if (error instanceof VersionConflictError) continue;
+        throw error;
       }
+      const next = { ...view, state, seq };
+      this.remember(next);
+      await this.dispatch(
+        next,
+        commands.filter((c) => !alreadyDone(c)),
+      );
+      return;
     }
     throw new Error(`run ${runId}: ${MAX_CONFLICTS} transitions in a row lost a race; the report will be redelivered`);
+  }
+
+  private remember(view: RunView): void {
+    if (view.state.status === 'running') this.views.set(view.record.runId, view);
+    else this.views.delete(view.record.runId);
   }
 
   private apply(view: RunView, events: readonly EngineEvent[]): { state: RunState; commands: EngineCommand[] } {

@@ -29,6 +29,7 @@ interface Stores {
 /** A coordinator and two workers in this process, over a real redis-server and the chosen stores. */
 export interface Cluster {
   readonly root: string;
+  readonly redisUrl: string;
   readonly runs: RunStateStore;
   readonly workflows: WorkflowStore;
   readonly coordinator: RunCoordinator;
@@ -67,6 +68,7 @@ export async function startCluster(storage: Storage): Promise<Cluster> {
   }
   return {
     root,
+    redisUrl: redis.url,
     runs: stores.runs,
     workflows,
     coordinator,
