@@ -19,4 +19,12 @@ describe('StepTable', () => {
     expect(() => table.set(-1, 'x')).toThrow(RangeError);
     expect(StepTable.from([]).toArray()).toEqual([]);
   });
+
+  test('changedSince lists exactly the indexes set since, across chunks', () => {
+    const base = StepTable.from(Array.from({ length: 100 }, (_, i) => ({ i })));
+    let later = base;
+    for (const index of [99, 3, 40, 3]) later = later.set(index, { i: -index });
+    expect(later.changedSince(base).sort((a, b) => a - b)).toEqual([3, 40, 99]);
+    expect(base.changedSince(base)).toEqual([]);
+  });
 });

@@ -36,6 +36,21 @@ export class StepTable<T> {
     return new StepTable(chunks, this.length);
   }
 
+  /**
+   * Indexes whose entry is not the same object as in `earlier` (a table this
+   * one was derived from by `set`). Shared chunks are skipped whole, so a
+   * watcher of a 10,000-step run looks at ~350 chunk references per event.
+   */
+  changedSince(earlier: StepTable<T>): number[] {
+    const changed: number[] = [];
+    this.chunks.forEach((chunk, c) => {
+      const before = earlier.chunks[c];
+      if (chunk === before) return;
+      chunk.forEach((entry, i) => entry !== before?.[i] && changed.push((c << CHUNK_BITS) + i));
+    });
+    return changed;
+  }
+
   toArray(): T[] {
     return this.chunks.flat();
   }

@@ -1,5 +1,13 @@
 import { formatDuration } from '@flowline/core';
-import { type EngineEvent, type RunState, type StepStatus, type WorkState, formatStepKey } from '@flowline/engine';
+import {
+  type EngineEvent,
+  type RunState,
+  type StepState,
+  type StepStatus,
+  type StepTable,
+  type WorkState,
+  formatStepKey,
+} from '@flowline/engine';
 import type { CompiledWorkflow } from '@flowline/workflow';
 
 import { type CliIo, painter } from '../cli-io.js';
@@ -14,6 +22,9 @@ const BAR_WIDTH = 20;
  */
 export class RunReporter {
   private readonly seen = new Map<string, StepStatus>();
+  private readonly ids: readonly string[];
+  /** The step table last reported: only steps whose state object changed since are looked at. */
+  private previous: StepTable<StepState> | undefined;
   private readonly bars = new Map<string, number>();
   private barShown = false;
   private readonly paint;
@@ -23,6 +34,7 @@ export class RunReporter {
     private readonly workflow: CompiledWorkflow,
     private readonly io: CliIo,
   ) {
+    this.ids = [...workflow.steps.keys()];
     this.paint = painter(io.stderr, io.env);
     this.tty = io.stderr.isTTY === true;
   }
@@ -33,7 +45,11 @@ export class RunReporter {
 
   /** Called after every event: reports each unit whose status moved since the last call. */
   update(_event: EngineEvent, state: RunState): void {
-    [...this.workflow.steps.keys()].forEach((id, index) => {
+    const changed =
+      this.previous === undefined ? state.steps.map((_, i) => i) : state.steps.changedSince(this.previous);
+    this.previous = state.steps;
+    for (const index of changed) {
+      const id = this.ids[index]!;
       const step = state.steps.get(index);
       if (step.items !== undefined)
         this.fanOut(
@@ -41,7 +57,7 @@ export class RunReporter {
           step.items.map((w) => w),
         );
       this.unit(id, step, step.items !== undefined);
-    });
+    }
   }
 
   finished(state: RunState): void {
