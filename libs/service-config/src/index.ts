@@ -1,1 +1,1 @@
-export {};
+export type { ClusterStores } from './cluster-stores.js';
