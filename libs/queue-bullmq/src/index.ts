@@ -1,4 +1,5 @@
 export { type AbortCode, abortReason } from './active-jobs.js';
+export { type BoardQueues, type BoardQueuesOptions, openBoardQueues } from './board-queues.js';
 export { BullmqStepConsumer, type StepConsumerOptions, createStepConsumer } from './bullmq-step-consumer.js';
 export { BullmqStepDispatcher, type StepDispatcherOptions, createStepDispatcher } from './bullmq-step-dispatcher.js';
 export type { QueueFailureCode } from './failure-report.js';
