@@ -231,7 +231,7 @@ function reportEvents(view: RunView, report: StepReport): EngineEvent[] {
   return events;
 }
 
-function jobFor(view: Pick<RunView, 'record' | 'workflow'>, key: StepKey, attempt: number): StepJob {
+function jobFor(view: Pick<RunView, 'record' | 'workflow' | 'state'>, key: StepKey, attempt: number): StepJob {
   const step = view.workflow.steps.get(key.step);
   if (step === undefined) throw new Error(`run ${view.record.runId} has no step ${formatStepKey(key)}`);
   return {
@@ -239,6 +239,7 @@ function jobFor(view: Pick<RunView, 'record' | 'workflow'>, key: StepKey, attemp
     workflowDigest: view.workflow.digest,
     key,
     attempt,
+    generation: view.state.generation,
     stepType: step.type,
     timeoutMs: step.timeoutMs,
     priority: view.record.priority ?? view.workflow.priority,

@@ -41,4 +41,10 @@ export type EngineEvent =
    * fresh attempts, the run is running again, and every other step keeps its
    * record. Applies to a finished run too.
    */
-  | { readonly type: 'steps_reset'; readonly steps: readonly string[]; readonly at: number };
+  | {
+      readonly type: 'steps_reset';
+      readonly steps: readonly string[];
+      readonly at: number;
+      /** Dead-letter replay with patched inputs: the run's inputs from here on, already resolved. */
+      readonly inputs?: Readonly<Record<string, unknown>>;
+    };

@@ -77,6 +77,27 @@ describe('steps_reset (flowline retry)', () => {
     expect(statuses(state, wf)).toEqual({ a: 'succeeded', b: 'succeeded', c: 'succeeded', side: 'succeeded' });
   });
 
+  test('counts generations, so attempt numbers that start again stay distinguishable', () => {
+    const first = simulate(wf, (key) => (key === 'b' ? fail('broken', false) : succeed()));
+    expect(first.state.generation).toBe(0);
+    const once = applyEvent(wf, first.state, { type: 'steps_reset', steps: ['b', 'c'], at: 100 }, runtime).state;
+    expect(once.generation).toBe(1);
+    // Resetting nothing that can be reset (an unknown-to-reset running step) is not a new generation.
+    const running = applyEvent(wf, once, { type: 'step_started', key: { step: 'b' }, attempt: 1, at: 101 }, runtime);
+    expect(
+      applyEvent(wf, running.state, { type: 'steps_reset', steps: ['b'], at: 102 }, runtime).state.generation,
+    ).toBe(1);
+  });
+
+  test('replaces the run inputs when the reset carries them (dead-letter replay with patched inputs)', () => {
+    const first = simulate(wf, (key) => (key === 'b' ? fail('broken', false) : succeed()));
+    const inputs = { ...first.state.inputs, patched: true };
+    const reset = applyEvent(wf, first.state, { type: 'steps_reset', steps: ['b'], at: 100, inputs }, runtime);
+    expect(reset.state.inputs).toEqual(inputs);
+    const plain = applyEvent(wf, first.state, { type: 'steps_reset', steps: ['b'], at: 100 }, runtime);
+    expect(plain.state.inputs).toBe(first.state.inputs);
+  });
+
   test('--from a step that succeeded re-runs it and everything after it', () => {
     const done = simulate(wf).state;
     expect(stepsToRetry(wf, done, 'b')).toEqual(['b', 'c']);

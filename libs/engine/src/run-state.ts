@@ -71,6 +71,13 @@ export interface RunState {
   readonly workflowDigest: string;
   readonly status: RunStatus;
   readonly inputs: Readonly<Record<string, unknown>>;
+  /**
+   * How many times steps were reset (retry, dead-letter replay). Part of an
+   * attempt's identity outside the scheduler: attempt numbers start again
+   * after a reset, so a late report from before it must not count for the
+   * attempt of the same number after it.
+   */
+  readonly generation: number;
   readonly steps: StepTable<StepState>;
   /** Steps not yet in a terminal status: the run finishes when this reaches 0. */
   readonly open: number;

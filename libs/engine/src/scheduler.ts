@@ -40,6 +40,7 @@ export function startRun(workflow: CompiledWorkflow, start: RunStart, runtime: R
     workflowDigest: workflow.digest,
     status: 'running',
     inputs: resolveInputs(workflow, start.inputs),
+    generation: 0,
     steps: StepTable.from(plan.steps.map(() => pending)),
     open: plan.steps.length,
     usage: { costUsd: 0, tokens: 0 },
@@ -82,7 +83,7 @@ export function applyEvent(
       cancelRun(t, event.reason ?? 'cancelled');
       break;
     case 'steps_reset':
-      resetSteps(t, event.steps);
+      resetSteps(t, event.steps, event.inputs);
       break;
     default:
       return assertNever(event, 'event');
@@ -279,9 +280,11 @@ function cancelWork(t: Transition, index: number, item: number | undefined, reas
  * reopens the run. A step still running is left alone: resetting it would
  * orphan its attempt. Reset steps are judged again in declaration order.
  */
-function resetSteps(t: Transition, ids: readonly string[]): void {
+function resetSteps(t: Transition, ids: readonly string[], inputs?: Readonly<Record<string, unknown>>): void {
   const reset = ids.map((id) => stepIndex(t.plan, id)).filter((i) => t.step(i).status !== 'running');
   if (reset.length === 0) return;
+  t.generation += 1;
+  if (inputs !== undefined) t.inputs = inputs;
   const pending: StepState = { status: 'pending', attempt: 0 };
   for (const index of reset) {
     if (isTerminal(t.step(index).status)) t.open += 1;

@@ -22,6 +22,8 @@ export class Transition {
   outputs: Readonly<Record<string, string>> | undefined;
   error: StepError | undefined;
   finishedAt: number | undefined;
+  generation: number;
+  inputs: Readonly<Record<string, unknown>>;
   readonly commands: EngineCommand[] = [];
   /** Steps to judge again, in the order their reasons arose. */
   readonly queue: number[] = [];
@@ -42,6 +44,8 @@ export class Transition {
     this.outputs = base.outputs;
     this.error = base.error;
     this.finishedAt = base.finishedAt;
+    this.generation = base.generation;
+    this.inputs = base.inputs;
   }
 
   get runId(): string {
@@ -54,6 +58,8 @@ export class Transition {
     const { outputs, error, finishedAt, ...base } = this.base;
     return {
       ...base,
+      inputs: this.inputs,
+      generation: this.generation,
       steps: this.steps,
       open: this.open,
       usage: this.usage,

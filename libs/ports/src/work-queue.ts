@@ -3,13 +3,16 @@ import type { StepOutcome, StepKey } from '@flowline/engine';
 /**
  * One attempt of one step, as a queued message: what a worker needs to find
  * the run, render the step and run it. Plain JSON. Its identity is
- * (runId, key, attempt): enqueueing the same attempt twice queues it once.
+ * (runId, key, generation, attempt): enqueueing the same attempt twice
+ * queues it once.
  */
 export interface StepJob {
   readonly runId: string;
   readonly workflowDigest: string;
   readonly key: StepKey;
   readonly attempt: number;
+  /** The run's generation (RunState.generation): attempt numbers start again after a retry. */
+  readonly generation: number;
   /** Which queue: one per step type, so agent steps scale apart from cheap ones. */
   readonly stepType: string;
   readonly timeoutMs: number;

@@ -15,6 +15,7 @@ export function stepJob(overrides: Partial<StepJob> = {}): StepJob {
     workflowDigest: 'sha256-abc',
     key: { step: 'build' },
     attempt: 1,
+    generation: 0,
     stepType: 'shell',
     timeoutMs: 60_000,
     priority: 5,
