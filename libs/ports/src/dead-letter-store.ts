@@ -1,3 +1,4 @@
+import { ValidationError } from '@flowline/core';
 import type { StepError } from '@flowline/engine';
 
 /**
@@ -44,4 +45,19 @@ export interface DeadLetterStore {
   list(filter?: DeadLetterFilter): Promise<DeadLetter[]>;
   /** Removes a letter (replayed or purged); false when there was none. */
   delete(id: string): Promise<boolean>;
+}
+
+/** `dl-` and 20 lowercase hex digits: the only ids a DeadLetterStore stores (and safe as a file name or key). */
+const DEAD_LETTER_ID = /^dl-[0-9a-f]{20}$/;
+
+/** Whether `id` has a dead letter's form; adapters treat any other id as "not found". */
+export function isDeadLetterId(id: string): boolean {
+  return DEAD_LETTER_ID.test(id);
+}
+
+/** Refuses an id that is not a dead letter's, before anything is written under it. */
+export function assertDeadLetterId(id: string): void {
+  if (isDeadLetterId(id)) return;
+  const message = `dead letter id ${JSON.stringify(id)} is not dl- and 20 hex digits`;
+  throw new ValidationError('invalid_dead_letter_id', message, { id });
 }

@@ -1,6 +1,12 @@
 export type { BlobStore } from './blob-store.js';
 export { decodeCacheEntry, type DecodedCacheEntry, encodeCacheEntry } from './cache-entry-codec.js';
-export type { DeadLetter, DeadLetterFilter, DeadLetterStore } from './dead-letter-store.js';
+export {
+  type DeadLetter,
+  type DeadLetterFilter,
+  type DeadLetterStore,
+  isDeadLetterId,
+  assertDeadLetterId,
+} from './dead-letter-store.js';
 export { type ChangeEntry, type ChangeSet, EMPTY_CHANGE_SET } from './change-set.js';
 export {
   type RunRecord,

@@ -1,12 +1,14 @@
+import { DynamoDbDeadLetterStore } from './dynamodb-dead-letter-store.js';
 import { type DynamoDbStateOptions, openTable, settingsOf } from './dynamodb-state-options.js';
 import { DynamoDbRunStateStore } from './dynamodb-run-state-store.js';
 import { DynamoDbStepLogStore } from './dynamodb-step-log-store.js';
 import type { TableInitResult } from './table-init.js';
 
-/** A service's DynamoDB state: the run store and the log store on one client and table. */
+/** A service's DynamoDB state: the run, log and dead-letter stores on one client and table. */
 export interface DynamoDbState {
   readonly runs: DynamoDbRunStateStore;
   readonly logs: DynamoDbStepLogStore;
+  readonly deadLetters: DynamoDbDeadLetterStore;
   /** What `init` did, when it ran. */
   readonly init: TableInitResult | undefined;
   /** One DescribeTable: DynamoDB answers and the table exists (for `/readyz`). */
@@ -15,7 +17,7 @@ export interface DynamoDbState {
   close(): void;
 }
 
-/** Opens the table (creating it first when `init`) and both stores on it. */
+/** Opens the table (creating it first when `init`) and the stores on it. */
 export async function openDynamoDbState(options: DynamoDbStateOptions): Promise<DynamoDbState> {
   const settings = settingsOf(options);
   const { table, init } = await openTable(options);
@@ -23,6 +25,7 @@ export async function openDynamoDbState(options: DynamoDbStateOptions): Promise<
   return {
     runs,
     logs: new DynamoDbStepLogStore(table, settings),
+    deadLetters: new DynamoDbDeadLetterStore(table, settings),
     init,
     ping: () => runs.ping(),
     close: () => table.destroy(),

@@ -1,5 +1,6 @@
 import {
   type AttributeValue,
+  DeleteItemCommand,
   DescribeTableCommand,
   type DynamoDBClient,
   GetItemCommand,
@@ -29,6 +30,8 @@ export interface QueryOptions {
   readonly limit?: number;
   /** Attribute names to read (default all). */
   readonly attributes?: readonly string[];
+  /** Only items whose string attributes have these values (a filter, applied after the read; no `limit` with it). */
+  readonly where?: Readonly<Record<string, string>>;
 }
 
 export interface IndexQuery {
@@ -85,11 +88,13 @@ export class DynamoDbTable {
   /** Every item of a partition under a sort-key prefix, in sort-key order, every page. */
   async query(pk: string, options: QueryOptions): Promise<Item[]> {
     const { expression, names } = projectionOf(options.attributes);
+    const where = filterOf(options.where);
     const input: QueryCommandInput = {
       TableName: this.tableName,
       KeyConditionExpression: '#pk = :pk AND begins_with(#sk, :prefix)',
-      ExpressionAttributeNames: { '#pk': ATTR.pk, '#sk': ATTR.sk, ...names },
-      ExpressionAttributeValues: { ':pk': { S: pk }, ':prefix': { S: options.prefix } },
+      ExpressionAttributeNames: { '#pk': ATTR.pk, '#sk': ATTR.sk, ...names, ...where.names },
+      ExpressionAttributeValues: { ':pk': { S: pk }, ':prefix': { S: options.prefix }, ...where.values },
+      ...(where.expression === undefined ? {} : { FilterExpression: where.expression }),
       ConsistentRead: true,
       ScanIndexForward: options.descending !== true,
       ...(options.limit === undefined ? {} : { Limit: options.limit }),
@@ -132,6 +137,13 @@ export class DynamoDbTable {
     } catch (error) {
       if (!isConditionFailed(error)) throw storeError(error, 'UpdateItem', this.location);
     }
+  }
+
+  /** Deletes the item with `key`; true when there was one. */
+  async deleteItem(key: ItemKey): Promise<boolean> {
+    const command = new DeleteItemCommand({ TableName: this.tableName, Key: keyOf(key), ReturnValues: 'ALL_OLD' });
+    const output = await this.send('DeleteItem', () => this.client.send(command));
+    return output.Attributes !== undefined;
   }
 
   /** The table's description: proves the table exists and DynamoDB answers. */
@@ -199,4 +211,17 @@ function projectionOf(attributes: readonly string[] | undefined): {
   if (attributes === undefined) return { names: {} };
   const names = Object.fromEntries(attributes.map((name, i) => [`#p${i}`, name]));
   return { expression: Object.keys(names).join(', '), names };
+}
+
+/** Equality on string attributes, ANDed; names and values through placeholders like the rest. */
+function filterOf(where: Readonly<Record<string, string>> | undefined): {
+  readonly expression?: string;
+  readonly names: Record<string, string>;
+  readonly values: Item;
+} {
+  const entries = Object.entries(where ?? {});
+  if (entries.length === 0) return { names: {}, values: {} };
+  const names = Object.fromEntries(entries.map(([name], i) => [`#w${i}`, name]));
+  const values: Item = Object.fromEntries(entries.map(([, value], i) => [`:w${i}`, { S: value }]));
+  return { expression: entries.map((_, i) => `#w${i} = :w${i}`).join(' AND '), names, values };
 }

@@ -25,6 +25,14 @@ export const ATTR = {
   writer: 'writer',
   /** Epoch seconds; DynamoDB's TTL deletes the item some time after. */
   expiresAt: 'expiresAt',
+  /**
+   * A dead letter's run, workflow and fingerprint, for `list`'s filters.
+   * Deliberately not `workflow` or `runStatus`: an item with either would
+   * land in the run indexes, which must hold run records only.
+   */
+  letterRun: 'letterRun',
+  letterWorkflow: 'letterWorkflow',
+  letterFingerprint: 'letterFingerprint',
 } as const;
 
 export const INDEX = {
@@ -35,6 +43,9 @@ export const INDEX = {
 export const RECORD_SK = 'RECORD';
 export const EVENT_PREFIX = 'EVENT#';
 export const LOG_PREFIX = 'LOG#';
+/** Every dead letter lives in this one partition (docs/state-dynamodb.md, "Dead letters"). */
+export const DEAD_LETTER_PK = 'DLQ';
+export const LETTER_PREFIX = 'LETTER#';
 
 const SEQ_DIGITS = 12;
 const ATTEMPT_DIGITS = 6;
@@ -73,6 +84,10 @@ export function logSk(stepKey: string, attempt: number, chunk: number): string {
 
 export function chunkOfLogSk(sk: string): number {
   return Number(sk.slice(sk.lastIndexOf('#') + 1));
+}
+
+export function letterSk(id: string): string {
+  return `${LETTER_PREFIX}${id}`;
 }
 
 export function listKey(createdAt: number, runId: string): string {

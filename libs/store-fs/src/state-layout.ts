@@ -11,6 +11,7 @@ import { FlowlineError, ValidationError } from '@flowline/core';
  *   runs/<run_id>/logs/           step logs, one file per step key
  *   cache/entries/ab/<key>.json   step cache entries
  *   cache/blobs/ab/<rest>         content-addressed file bytes
+ *   dead-letters/<id>.json        dead-lettered steps, created once, never replaced
  */
 const RUN_ID = /^[A-Za-z0-9][A-Za-z0-9._-]{0,127}$/;
 /** Below the usual 255-byte limit on a file name, leaving room for `.log` and temp suffixes. */
@@ -18,6 +19,10 @@ const MAX_ENCODED_KEY = 200;
 
 export function runsDir(stateDir: string): string {
   return join(stateDir, 'runs');
+}
+
+export function deadLettersDir(stateDir: string): string {
+  return join(stateDir, 'dead-letters');
 }
 
 /** The directory of one run; throws when the id is not a safe path segment. */

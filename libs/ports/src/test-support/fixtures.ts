@@ -1,4 +1,8 @@
+import { createHash } from 'node:crypto';
+
 import type { EngineEvent } from '@flowline/engine';
+
+import type { DeadLetter } from '../dead-letter-store.js';
 
 import type { RunRecord } from '../run-store.js';
 import type { CacheEntry } from '../step-cache.js';
@@ -65,6 +69,34 @@ export function cacheEntry(key: string, overrides: Partial<CacheEntry> = {}): Ca
     },
     createdAt: 1_000,
     expiresAt: 10_000,
+    ...overrides,
+  };
+}
+
+/** A dead letter's id as the port defines it: `dl-` and 20 hex digits of SHA-256(runId|stepKey|attempt). */
+export function deadLetterId(runId: string, stepKey: string, attempt: number): string {
+  return `dl-${createHash('sha256').update(`${runId}|${stepKey}|${attempt}`).digest('hex').slice(0, 20)}`;
+}
+
+/** A letter for a fresh run (unless `runId` is given), with every optional field set. */
+export function deadLetter(overrides: Partial<DeadLetter> = {}): DeadLetter {
+  const runId = overrides.runId ?? uniqueRunId();
+  const stepKey = overrides.stepKey ?? 'build';
+  const attempts = overrides.attempts ?? 3;
+  return {
+    id: deadLetterId(runId, stepKey, attempts),
+    runId,
+    workflowName: 'increase-test-coverage',
+    stepKey,
+    stepType: 'shell',
+    attempts,
+    error: { code: 'exit_code', message: 'command exited with 2', retryable: true },
+    exitCode: 2,
+    fingerprint: 'fe'.repeat(32),
+    inputs: { run: 'npm test', env: { CI: 'true' }, timeout_ms: 600_000 },
+    logTail: 'FAIL src/a.test.ts\n  expected 1, received 2\n',
+    worker: 'worker-7',
+    createdAt: 1_700_000_000_000,
     ...overrides,
   };
 }

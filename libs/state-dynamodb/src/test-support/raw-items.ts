@@ -6,6 +6,11 @@ export type RawItem = Record<string, AttributeValue>;
 
 /** Every item of a run as DynamoDB holds it, read with the bare SDK: what the docs promise, checked from outside. */
 export async function rawItems(options: DynamoDbStateOptions, runId: string): Promise<RawItem[]> {
+  return await rawPartition(options, `RUN#${runId}`);
+}
+
+/** Every item with partition key `pk` (`RUN#<id>`, `DLQ`), read with the bare SDK. */
+export async function rawPartition(options: DynamoDbStateOptions, pk: string): Promise<RawItem[]> {
   const client = new DynamoDBClient({
     region: options.region,
     ...(options.endpoint === undefined ? {} : { endpoint: options.endpoint }),
@@ -16,7 +21,7 @@ export async function rawItems(options: DynamoDbStateOptions, runId: string): Pr
       new QueryCommand({
         TableName: options.tableName,
         KeyConditionExpression: 'PK = :pk',
-        ExpressionAttributeValues: { ':pk': { S: `RUN#${runId}` } },
+        ExpressionAttributeValues: { ':pk': { S: pk } },
         ConsistentRead: true,
       }),
     );
