@@ -18,6 +18,8 @@ export interface S3ConnectionOptions {
   readonly idleTimeoutMs?: number;
   /** Tries per request, the first included (default 2): a dead S3 should cost little. */
   readonly maxAttempts?: number;
+  /** Requests in flight at most, and so open connections (default 50); more wait their turn before any timer starts. */
+  readonly maxConcurrentRequests?: number;
 }
 
 /**
@@ -37,7 +39,12 @@ const SDK_LOGGER = {
   error: () => undefined,
 };
 
-export const CONNECTION_DEFAULTS = { connectTimeoutMs: 1000, idleTimeoutMs: 5000, maxAttempts: 2 } as const;
+export const CONNECTION_DEFAULTS = {
+  connectTimeoutMs: 1000,
+  idleTimeoutMs: 5000,
+  maxAttempts: 2,
+  maxConcurrentRequests: 50,
+} as const;
 
 /**
  * The one place the SDK client is configured. Checksums are
@@ -62,6 +69,13 @@ export function createS3Client(options: S3ConnectionOptions): S3Client {
     requestHandler: {
       connectionTimeout: options.connectTimeoutMs ?? CONNECTION_DEFAULTS.connectTimeoutMs,
       socketTimeout: options.idleTimeoutMs ?? CONNECTION_DEFAULTS.idleTimeoutMs,
+      // As many sockets as S3ObjectStore lets requests through, so none waits inside the SDK with its timer running.
+      httpAgent: { keepAlive: true, maxSockets: maxConcurrentRequests(options) },
+      httpsAgent: { keepAlive: true, maxSockets: maxConcurrentRequests(options) },
     },
   });
+}
+
+export function maxConcurrentRequests(options: S3ConnectionOptions): number {
+  return options.maxConcurrentRequests ?? CONNECTION_DEFAULTS.maxConcurrentRequests;
 }

@@ -4,7 +4,7 @@ import { CachingBlobStore } from './caching-blob-store.js';
 import { KeyLayout } from './key-layout.js';
 import { LocalBlobStore } from './local-blob-store.js';
 import { ensureBucket } from './s3-bucket.js';
-import { type S3ConnectionOptions, createS3Client } from './s3-client.js';
+import { type S3ConnectionOptions, createS3Client, maxConcurrentRequests } from './s3-client.js';
 import { S3BlobStore } from './s3-blob-store.js';
 import { S3ObjectStore } from './s3-object-store.js';
 import { S3StepCache, type S3StepCacheOptions } from './s3-step-cache.js';
@@ -39,6 +39,7 @@ export class S3Store {
     this.objects = new S3ObjectStore({
       client,
       bucket,
+      maxConcurrentRequests: maxConcurrentRequests(options),
       ...(options.conditionalWrites === undefined ? {} : { conditionalWrites: options.conditionalWrites }),
     });
     this.blobs = new S3BlobStore(this.objects, this.layout);
