@@ -50,6 +50,14 @@ export interface StepDispatcher {
   enqueue(job: StepJob, options?: { readonly delayMs?: number }): Promise<void>;
   /** Takes back an attempt that has not started (cancel). True when it was still queued. */
   withdraw(job: StepJob): Promise<boolean>;
+  /**
+   * Tells every worker to abort the run's running attempts (their signals
+   * abort with code `cancelled`). Best effort: a worker that misses it is
+   * caught when its report finds the run cancelled. Call it after the
+   * cancel is recorded, so a worker taking a job of the run afterwards
+   * finds the run cancelled.
+   */
+  cancelRunning(runId: string): Promise<void>;
   /** Consumes reports until closed; a report is acknowledged only after `handle` resolves. */
   consumeReports(handle: (report: StepReport) => Promise<void>): void;
   depths(): Promise<Readonly<Record<string, QueueDepth>>>;
@@ -61,7 +69,9 @@ export interface StepConsumer {
   /**
    * Runs `handle` for attempts of the given step types, `concurrency` at a
    * time. The signal aborts when the job's lock is lost or the consumer
-   * closes; a job whose handler resolved is complete.
+   * closes with force (the attempt runs elsewhere: do not report), or when
+   * its run is cancelled (`cancelRunning`: stop, and report as usual); a
+   * job whose handler resolved is complete.
    */
   consume(
     stepTypes: readonly string[],

@@ -3,7 +3,8 @@ import { formatStepKey } from '@flowline/engine';
 import type { StepConsumer, StepJob, StepReport } from '@flowline/ports';
 import { type Job, Queue, WaitingError, Worker } from 'bullmq';
 
-import { type ActiveJob, ActiveJobs, abortReason } from './active-jobs.js';
+import { type ActiveJob, ActiveJobs, abortReason, isHandBack } from './active-jobs.js';
+import { type CancelSubscription, subscribeCancels } from './cancel-channel.js';
 import { failureReport } from './failure-report.js';
 import { REPORT_RETENTION, type Retention, reportJobOptions } from './job-options.js';
 import { type QueueLog, stderrQueueLog } from './queue-log.js';
@@ -52,10 +53,13 @@ interface ConsumerSettings {
  * runs it again, the scheduler's retry policy decides. The signal aborted
  * (lock lost, forced close): the job is left to its new owner, and a report
  * the handler still sends is dropped.
+ *
+ * Cancellations arrive on a pub/sub subscription of their own
+ * (cancel-channel.ts): the signals of the run's running jobs abort with
+ * `cancelled`, the handlers stop and report, and their jobs complete.
  */
 export class BullmqStepConsumer implements StepConsumer {
   private readonly workers = new Map<string, Worker<StepJob>>();
-  private readonly active = new ActiveJobs();
   private readonly handbacks = new Set<Promise<void>>();
   private readonly reports: Queue<StepReport>;
   private closing: 'graceful' | 'force' | undefined;
@@ -64,12 +68,22 @@ export class BullmqStepConsumer implements StepConsumer {
   /** Connects to Redis (failing after `connectTimeoutMs`) and returns a consumer that takes no work until `consume`. */
   static async create(options: StepConsumerOptions): Promise<BullmqStepConsumer> {
     const settings = consumerSettings(options);
-    return new BullmqStepConsumer(settings, await connectRedis(options, settings.log));
+    const client = await connectRedis(options, settings.log);
+    const active = new ActiveJobs();
+    try {
+      const cancels = await subscribeCancels(client, settings.prefix, (runId) => active.abortRun(runId), settings.log);
+      return new BullmqStepConsumer(settings, client, active, cancels);
+    } catch (error) {
+      await closeRedis(client);
+      throw error;
+    }
   }
 
   private constructor(
     private readonly settings: ConsumerSettings,
     private readonly client: RedisClient,
+    private readonly active: ActiveJobs,
+    private readonly cancels: CancelSubscription,
   ) {
     this.reports = new Queue<StepReport>(REPORTS_QUEUE, { connection: client, prefix: settings.prefix });
     this.reports.on('error', (error) => this.settings.log({ level: 'warn', message: 'reports queue', error }));
@@ -89,7 +103,7 @@ export class BullmqStepConsumer implements StepConsumer {
 
   async report(report: StepReport): Promise<void> {
     const active = this.active.find(report.job);
-    if (active?.controller.signal.aborted === true) {
+    if (active !== undefined && this.handedBack(active)) {
       const message = `dropped a report: ${errorMessage(active.controller.signal.reason)}`;
       this.settings.log({ level: 'warn', message, jobId: active.job.id });
       return;
@@ -117,6 +131,7 @@ export class BullmqStepConsumer implements StepConsumer {
     this.closing ??= 'graceful';
     await Promise.all([...this.workers.values()].map((worker) => worker.close(this.closing === 'force')));
     await Promise.all(this.handbacks);
+    await this.cancels.close();
     await this.reports.close();
     await closeRedis(this.client);
   }
@@ -156,12 +171,22 @@ export class BullmqStepConsumer implements StepConsumer {
     } finally {
       this.active.end(active);
     }
-    // Resolved after its signal aborted: the job belongs to another delivery now; leave its state alone.
-    if (active.controller.signal.aborted) throw new WaitingError();
+    // Resolved after its job went back to the queue: it belongs to another delivery now; leave its state alone.
+    if (this.handedBack(active)) throw new WaitingError();
+  }
+
+  /**
+   * The job went back to the queue (lost lock, forced close) and another
+   * delivery owns its state and report. A cancelled job has not: it
+   * completes, and its report goes out.
+   */
+  private handedBack(active: ActiveJob): boolean {
+    const { signal } = active.controller;
+    return signal.aborted && (isHandBack(signal.reason) || this.closing === 'force');
   }
 
   private async handlerFailed(active: ActiveJob, error: unknown): Promise<never> {
-    if (active.controller.signal.aborted) throw new WaitingError();
+    if (this.handedBack(active)) throw new WaitingError();
     const jobId = active.job.id;
     this.settings.log({ level: 'error', message: 'step handler threw; reporting the attempt failed', error, jobId });
     if (!active.reported) {

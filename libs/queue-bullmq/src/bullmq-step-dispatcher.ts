@@ -3,6 +3,7 @@ import { formatStepKey } from '@flowline/engine';
 import type { QueueDepth, StepDispatcher, StepJob, StepReport } from '@flowline/ports';
 import { Queue, Worker } from 'bullmq';
 
+import { publishCancel } from './cancel-channel.js';
 import { stepJobId } from './job-id.js';
 import {
   DEFAULT_REPORT_RETRY,
@@ -97,6 +98,11 @@ export class BullmqStepDispatcher implements StepDispatcher {
     if (state !== 'waiting' && state !== 'prioritized' && state !== 'delayed') return false;
     // Taken between the two calls: the job is locked and `remove` refuses (0).
     return (await queue.remove(id)) === 1;
+  }
+
+  /** Publishes the run's cancellation to every consumer (cancel-channel.ts); their running attempts of it abort. */
+  async cancelRunning(runId: string): Promise<void> {
+    await publishCancel(this.client, this.settings.prefix, runId);
   }
 
   consumeReports(handle: (report: StepReport) => Promise<void>): void {
