@@ -17,3 +17,4 @@ export {
 } from './run-store.js';
 export type { CacheEntry, StepCache } from './step-cache.js';
 export type { QueueDepth, StepConsumer, StepDispatcher, StepJob, StepReport } from './work-queue.js';
+export type { RunAdmission } from './run-admission.js';
