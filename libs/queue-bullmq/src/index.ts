@@ -16,3 +16,4 @@ export {
 export { type QueueLog, type QueueLogEntry, stderrQueueLog } from './queue-log.js';
 export { type QueuedStepType, REPORTS_QUEUE, STEP_QUEUES, stepQueueName } from './queue-names.js';
 export { DEFAULT_PREFIX, type RedisTarget, hashTag } from './redis-client.js';
+export { RedisRunAdmission, type RunAdmissionOptions, createRunAdmission } from './redis-run-admission.js';
