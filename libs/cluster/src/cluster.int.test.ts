@@ -70,7 +70,15 @@ describe.each<Storage>(['files', 'dynamodb+s3'])(
     it('a coordinator whose cached view is behind another one reloads instead of dropping the report', async () => {
       // Two coordinators over the same stores, on queues no worker serves: the test plays the workers.
       const dispatcher = await createStepDispatcher({ redisUrl: cluster.redisUrl, prefix: '{flowline-stale}' });
-      const deps = { runs: cluster.runs, workflows: cluster.workflows, dispatcher, clock: Date.now, secrets: {} };
+      const deps = {
+        runs: cluster.runs,
+        logs: cluster.logs,
+        deadLetters: cluster.deadLetters,
+        workflows: cluster.workflows,
+        dispatcher,
+        clock: Date.now,
+        secrets: {},
+      };
       const [first, second] = [new RunCoordinator(deps), new RunCoordinator(deps)];
       const bundle = {
         file: 'two.yaml',

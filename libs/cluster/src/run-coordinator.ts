@@ -1,28 +1,35 @@
+import { FlowlineError, SecretMasker } from '@flowline/core';
 import {
   type EngineCommand,
   type EngineEvent,
   type RunState,
-  type StepKey,
   applyEvent,
   formatStepKey,
+  resolveInputs,
   resumeCommands,
   startRun,
+  stepsToRetry,
 } from '@flowline/engine';
 import {
+  type DeadLetterStore,
   type RunRecord,
   type RunStateStore,
   type StepDispatcher,
-  type StepJob,
+  type StepLogStore,
   type StepReport,
   VersionConflictError,
 } from '@flowline/ports';
-import type { WorkflowBundle } from '@flowline/workflow';
 
-import { type RunView, isCurrentAttempt, loadRun, unitOf } from './run-view.js';
+import type { ClusterControl, SubmitRequest } from './cluster-control.js';
+import { deadLetterFor } from './dead-letters.js';
+import { jobFor } from './job-for.js';
+import { type RunView, isCurrentJob, loadRun, unitOf } from './run-view.js';
 import type { WorkflowStore } from './workflow-store.js';
 
 export interface CoordinatorDeps {
   readonly runs: RunStateStore;
+  readonly logs: StepLogStore;
+  readonly deadLetters: DeadLetterStore;
   readonly workflows: WorkflowStore;
   readonly dispatcher: StepDispatcher;
   readonly clock: () => number;
@@ -42,7 +49,7 @@ const MAX_CONFLICTS = 8;
  * is idempotent (job ids are the attempt's identity), so repeating it after
  * a crash is safe.
  */
-export class RunCoordinator {
+export class RunCoordinator implements ClusterControl {
   /**
    * Running runs as this coordinator last wrote them, so a report costs one
    * conditional append rather than a replay of the whole log. Safe with
@@ -50,21 +57,35 @@ export class RunCoordinator {
    * moved) and is reloaded.
    */
   private readonly views = new Map<string, RunView>();
+  private readonly masker: SecretMasker;
 
-  constructor(private readonly deps: CoordinatorDeps) {}
+  constructor(private readonly deps: CoordinatorDeps) {
+    this.masker = new SecretMasker(Object.values(deps.secrets));
+  }
 
-  /** Starts consuming reports. */
-  start(): void {
+  /** Starts consuming reports, after making every running run's queued work agree with its state. */
+  async start(): Promise<void> {
+    await this.recover();
     this.deps.dispatcher.consumeReports((report) => this.handleReport(report));
   }
 
+  /**
+   * Re-dispatches the current work of every running run. A coordinator that
+   * died between creating a run (or recording a transition) and queueing
+   * its steps left work that nothing would ever report on; dispatch is
+   * idempotent, so doing this at every start is safe.
+   */
+  async recover(): Promise<number> {
+    const running = await this.deps.runs.list({ status: 'running' });
+    for (const record of running) {
+      const view = await this.load(record.runId);
+      if (view !== undefined) await this.reconcile(view);
+    }
+    return running.length;
+  }
+
   /** Stores the workflow, creates the run and queues its first steps. Bad inputs throw before anything is written. */
-  async submit(request: {
-    readonly runId: string;
-    readonly bundle: WorkflowBundle;
-    readonly inputs: Readonly<Record<string, unknown>>;
-    readonly priority?: number;
-  }): Promise<RunRecord> {
+  async submit(request: SubmitRequest): Promise<RunRecord> {
     const { source, workflow } = await this.deps.workflows.put(request.bundle);
     const at = this.deps.clock();
     const first = startRun(workflow, { runId: request.runId, inputs: request.inputs, at }, this.runtime);
@@ -87,17 +108,72 @@ export class RunCoordinator {
     return record;
   }
 
-  /** Cancels a running run: queued attempts are withdrawn, the run ends cancelled. */
-  async cancel(runId: string, reason = 'cancelled'): Promise<void> {
+  /** Cancels a running run: queued attempts are withdrawn, running ones are told to stop. */
+  async cancel(runId: string, reason = 'cancelled'): Promise<RunRecord> {
+    const view = await this.require(runId);
+    if (view.state.status !== 'running') {
+      throw new FlowlineError('run_finished', `run ${runId} already ${view.state.status}`);
+    }
     await this.transition(runId, () => [{ type: 'run_cancelled', at: this.deps.clock(), reason }]);
+    await this.deps.dispatcher.cancelRunning(runId);
+    return (await this.deps.runs.get(runId)) ?? view.record;
+  }
+
+  /** Runs a finished run's failed steps again (or `from` and its descendants), keeping every other output. */
+  async retry(runId: string, options: { readonly from?: string } = {}): Promise<RunRecord> {
+    const view = await this.require(runId);
+    if (view.state.status === 'running') {
+      throw new FlowlineError('run_running', `run ${runId} has not finished; cancel it first or wait`);
+    }
+    if (options.from !== undefined && !view.workflow.steps.has(options.from)) {
+      throw new FlowlineError(
+        'unknown_step',
+        `run ${runId}: workflow ${view.workflow.name} has no step "${options.from}"`,
+      );
+    }
+    const steps = stepsToRetry(view.workflow, view.state, options.from);
+    if (steps.length === 0) throw new FlowlineError('nothing_to_retry', `run ${runId} has no failed steps to retry`);
+    return this.reset(view, { type: 'steps_reset', steps, at: this.deps.clock() });
+  }
+
+  /**
+   * Resumes a dead letter's run from its step: that step and everything
+   * downstream of it run again (a fan-out step runs all its items again),
+   * every other output is kept. Patched inputs replace the run's inputs
+   * from here on and are checked like a new run's. The letter is removed.
+   */
+  async replayDeadLetter(
+    id: string,
+    options: { readonly inputs?: Readonly<Record<string, unknown>> } = {},
+  ): Promise<RunRecord> {
+    const letter = await this.deps.deadLetters.get(id);
+    if (letter === undefined) throw new FlowlineError('unknown_dead_letter', `no dead letter ${id}`);
+    const view = await this.require(letter.runId);
+    const step = letter.stepKey.replace(/\[\d+\]$/, '');
+    const steps = stepsToRetry(view.workflow, view.state, step);
+    const inputs =
+      options.inputs === undefined
+        ? undefined
+        : resolveInputs(view.workflow, { ...view.record.inputs, ...options.inputs });
+    const record = await this.reset(view, {
+      type: 'steps_reset',
+      steps,
+      at: this.deps.clock(),
+      ...(inputs === undefined ? {} : { inputs }),
+    });
+    await this.deps.deadLetters.delete(id);
+    return record;
   }
 
   /**
    * Records a worker's report exactly once. A report for an attempt the
    * run is no longer waiting for (a duplicate delivery, a late one after a
-   * cancel) changes nothing; it only makes sure the run's current work is
-   * queued, which repairs a coordinator that died between recording and
-   * dispatching.
+   * cancel or a retry) changes nothing; it only makes sure the run's
+   * current work is queued, which repairs a coordinator that died between
+   * recording and dispatching. A report that ends its step failed leaves a
+   * dead letter, written before the transition so a crash between the two
+   * loses nothing (the letter's id is the attempt's, so writing it again
+   * on redelivery is a no-op).
    */
   async handleReport(report: StepReport): Promise<void> {
     const { key, attempt } = report.job;
@@ -106,8 +182,12 @@ export class RunCoordinator {
       c.type === 'start_step' && c.attempt === attempt && formatStepKey(c.key) === formatStepKey(key);
     await this.transition(
       report.job.runId,
-      (view) => (isCurrentAttempt(unitOf(view, key), attempt) ? reportEvents(view, report) : undefined),
+      (view) => (isCurrentJob(view, report.job) ? reportEvents(view, report) : undefined),
       reported,
+      async (view, next) => {
+        if (unitOf({ workflow: view.workflow, state: next }, key)?.status === 'failed')
+          await this.deadLetter(view, report);
+      },
     );
   }
 
@@ -115,15 +195,25 @@ export class RunCoordinator {
     return { secrets: this.deps.secrets };
   }
 
+  private async deadLetter(view: RunView, report: StepReport): Promise<void> {
+    const letter = await deadLetterFor(view, report, {
+      logs: this.deps.logs,
+      masker: this.masker,
+      secrets: this.deps.secrets,
+    });
+    if (letter !== undefined) await this.deps.deadLetters.put(letter);
+  }
+
   /** Computes events from the stored state, appends them conditionally, then dispatches; retried on a lost race. */
   private async transition(
     runId: string,
     eventsFor: (view: RunView) => EngineEvent[] | undefined,
     alreadyDone: (command: EngineCommand) => boolean = () => false,
+    beforeAppend: (view: RunView, next: RunState) => Promise<void> = () => Promise.resolve(),
   ): Promise<void> {
     for (let attempt = 0; attempt < MAX_CONFLICTS; attempt++) {
       const cached = this.views.get(runId);
-      const view = cached ?? (await loadRun(this.deps.runs, this.deps.workflows, runId, this.deps.secrets));
+      const view = cached ?? (await this.load(runId));
       if (view === undefined) return;
       const events = view.record.status === 'running' ? eventsFor(view) : undefined;
       if (events === undefined) {
@@ -133,14 +223,9 @@ export class RunCoordinator {
         return;
       }
       const { state, commands } = this.apply(view, events);
-      let seq: number;
-      try {
-        seq = await this.deps.runs.appendEvents(runId, view.seq, events);
-      } catch (error) {
-        this.views.delete(runId);
-        if (error instanceof VersionConflictError) continue;
-        throw error;
-      }
+      await beforeAppend(view, state);
+      const seq = await this.append(view, events);
+      if (seq === undefined) continue;
       const next = { ...view, state, seq };
       this.remember(next);
       await this.dispatch(
@@ -150,6 +235,50 @@ export class RunCoordinator {
       return;
     }
     throw new Error(`run ${runId}: ${MAX_CONFLICTS} transitions in a row lost a race; the report will be redelivered`);
+  }
+
+  /**
+   * Reopens a run for a reset (retry, replay). The record goes back to
+   * running before the event is appended: a crash between the two leaves a
+   * record that the next reconcile finishes again, never a running state
+   * behind a finished record, which nothing would ever look at.
+   */
+  private async reset(view: RunView, event: Extract<EngineEvent, { type: 'steps_reset' }>): Promise<RunRecord> {
+    const { state, commands } = this.apply(view, [event]);
+    const record =
+      view.record.status === 'running'
+        ? view.record
+        : await this.deps.runs.update(view.record, { status: 'running', updatedAt: this.deps.clock() });
+    const seq = await this.append(view, [event]);
+    if (seq === undefined)
+      throw new FlowlineError('state_conflict', `run ${view.record.runId} changed meanwhile; try again`, {
+        retryable: true,
+      });
+    const next = { ...view, record, state, seq };
+    this.remember(next);
+    await this.dispatch(next, commands);
+    return record;
+  }
+
+  /** Appends conditionally; undefined when another writer got there first (the caller reloads). */
+  private async append(view: RunView, events: readonly EngineEvent[]): Promise<number | undefined> {
+    try {
+      return await this.deps.runs.appendEvents(view.record.runId, view.seq, events);
+    } catch (error) {
+      this.views.delete(view.record.runId);
+      if (error instanceof VersionConflictError) return undefined;
+      throw error;
+    }
+  }
+
+  private load(runId: string): Promise<RunView | undefined> {
+    return loadRun(this.deps.runs, this.deps.workflows, runId, this.deps.secrets);
+  }
+
+  private async require(runId: string): Promise<RunView> {
+    const view = await this.load(runId);
+    if (view === undefined) throw new FlowlineError('unknown_run', `no run ${runId}`);
+    return view;
   }
 
   private remember(view: RunView): void {
@@ -206,6 +335,7 @@ export class RunCoordinator {
           outputs: state.outputs ?? {},
           ...(state.error === undefined ? {} : { error: state.error }),
           finishedAt: state.finishedAt ?? this.deps.clock(),
+          updatedAt: this.deps.clock(),
         });
         return;
       } catch (error) {
@@ -229,19 +359,4 @@ function reportEvents(view: RunView, report: StepReport): EngineEvent[] {
     { type: 'step_finished', key, attempt, at: report.finishedAt, outcome: report.outcome },
   );
   return events;
-}
-
-function jobFor(view: Pick<RunView, 'record' | 'workflow' | 'state'>, key: StepKey, attempt: number): StepJob {
-  const step = view.workflow.steps.get(key.step);
-  if (step === undefined) throw new Error(`run ${view.record.runId} has no step ${formatStepKey(key)}`);
-  return {
-    runId: view.record.runId,
-    workflowDigest: view.workflow.digest,
-    key,
-    attempt,
-    generation: view.state.generation,
-    stepType: step.type,
-    timeoutMs: step.timeoutMs,
-    priority: view.record.priority ?? view.workflow.priority,
-  };
 }

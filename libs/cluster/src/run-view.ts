@@ -1,7 +1,8 @@
 import { type RunState, type StepKey, type WorkState, replayRun } from '@flowline/engine';
-import type { RunRecord, RunStateStore } from '@flowline/ports';
+import type { RunRecord, RunStateStore, StepJob } from '@flowline/ports';
 import type { CompiledWorkflow } from '@flowline/workflow';
 
+import { type SecretsOf, secretsFor } from './secrets-of.js';
 import type { WorkflowStore } from './workflow-store.js';
 
 /** A run as stored: its record, its workflow, the state its log replays to, and the log's last seq. */
@@ -17,7 +18,7 @@ export async function loadRun(
   runs: RunStateStore,
   workflows: WorkflowStore,
   runId: string,
-  secrets: Readonly<Record<string, string>>,
+  secrets: SecretsOf,
 ): Promise<RunView | undefined> {
   const record = await runs.get(runId);
   if (record?.workflowSource === undefined) return undefined;
@@ -27,7 +28,7 @@ export async function loadRun(
     workflow,
     start,
     events.map((e) => e.event),
-    { secrets },
+    { secrets: secretsFor(secrets, workflow) },
   );
   return { record, workflow, state, seq: events.at(-1)?.seq ?? 0 };
 }
@@ -46,4 +47,12 @@ export function isCurrentAttempt(work: WorkState | undefined, attempt: number): 
   if (work === undefined) return false;
   if (work.status === 'running') return work.attempt === attempt;
   return work.status === 'waiting_retry' && work.attempt + 1 === attempt;
+}
+
+/** Whether the run is waiting for this job: same generation (no retry since it was queued), current attempt. */
+export function isCurrentJob(
+  view: Pick<RunView, 'workflow' | 'state'>,
+  job: Pick<StepJob, 'key' | 'attempt' | 'generation'>,
+): boolean {
+  return job.generation === view.state.generation && isCurrentAttempt(unitOf(view, job.key), job.attempt);
 }

@@ -5,7 +5,9 @@ import { stepJobId } from './job-id.js';
 describe('stepJobId', () => {
   it('names run, step, item and attempt, readably', () => {
     expect(stepJobId({ runId: 'r-42', key: { step: 'build' }, attempt: 1, generation: 0 })).toBe('r-42|build|1');
-    expect(stepJobId({ runId: 'r-42', key: { step: 'build', item: 3 }, attempt: 2, generation: 0 })).toBe('r-42|build[3]|2');
+    expect(stepJobId({ runId: 'r-42', key: { step: 'build', item: 3 }, attempt: 2, generation: 0 })).toBe(
+      'r-42|build[3]|2',
+    );
   });
 
   it('never holds a ":" and is never an integer (BullMQ refuses both)', () => {

@@ -4,12 +4,21 @@ import { join } from 'node:path';
 
 import { S3Store } from '@flowline/cache-s3';
 import { loadExecutorConfig } from '@flowline/executors';
-import type { BlobStore, RunRecord, RunStateStore, StepCache, StepConsumer, StepLogStore } from '@flowline/ports';
+import type {
+  BlobStore,
+  DeadLetterStore,
+  RunRecord,
+  RunStateStore,
+  StepCache,
+  StepConsumer,
+  StepDispatcher,
+  StepLogStore,
+} from '@flowline/ports';
 import { type BullmqStepDispatcher, createStepConsumer, createStepDispatcher } from '@flowline/queue-bullmq';
 import type { RunnerDeps } from '@flowline/runner-local';
 import { createSandbox } from '@flowline/sandbox';
 import { openDynamoDbState } from '@flowline/state-dynamodb';
-import { FileRunStateStore, FileStepLogStore, FsBlobStore, FsStepCache } from '@flowline/store-fs';
+import { FileRunStateStore, FileStepLogStore, FsBlobStore, FsDeadLetterStore, FsStepCache } from '@flowline/store-fs';
 import { type RedisServer, startDynalite, startRedis, startS3rver } from '@flowline/test-servers';
 
 import { RunCoordinator } from '../run-coordinator.js';
@@ -21,16 +30,31 @@ export type Storage = 'files' | 'dynamodb+s3';
 interface Stores {
   readonly runs: RunStateStore;
   readonly logs: StepLogStore;
+  readonly deadLetters: DeadLetterStore;
   readonly blobs: BlobStore;
   readonly cache: StepCache;
   stop(): Promise<void>;
+}
+
+/** Knobs a load test turns; the defaults are what the parity tests run. */
+export interface ClusterOptions {
+  /** Attempts each worker runs at once, per step type. Default 2. */
+  readonly concurrency?: number;
+  /** Default `bwrap`, as in production. */
+  readonly sandbox?: 'bwrap' | 'none';
 }
 
 /** A coordinator and two workers in this process, over a real redis-server and the chosen stores. */
 export interface Cluster {
   readonly root: string;
   readonly redisUrl: string;
+  /** The server itself, for `INFO` and `CONFIG` commands. */
+  readonly redis: RedisServer;
+  /** The coordinator's side of the queues, for `depths()`. */
+  readonly dispatcher: StepDispatcher;
   readonly runs: RunStateStore;
+  readonly logs: StepLogStore;
+  readonly deadLetters: DeadLetterStore;
   readonly workflows: WorkflowStore;
   readonly coordinator: RunCoordinator;
   /** Dependencies for a local run on the same stores, to compare with. */
@@ -39,11 +63,11 @@ export interface Cluster {
   stop(): Promise<void>;
 }
 
-export async function startCluster(storage: Storage): Promise<Cluster> {
+export async function startCluster(storage: Storage, options: ClusterOptions = {}): Promise<Cluster> {
   const root = await mkdtemp(join(tmpdir(), 'flowline-cluster-'));
   const redis: RedisServer = await startRedis();
   const stores = storage === 'files' ? fileStores(join(root, 'state')) : await cloudStores();
-  const { sandbox } = createSandbox({ mode: 'bwrap', searchPath: process.env['PATH'] });
+  const { sandbox } = createSandbox({ mode: options.sandbox ?? 'bwrap', searchPath: process.env['PATH'] });
   const deps = (name: string): RunnerDeps => ({
     ...stores,
     sandbox,
@@ -55,8 +79,8 @@ export async function startCluster(storage: Storage): Promise<Cluster> {
   const target = { redisUrl: redis.url, prefix: '{flowline-test}', stallIntervalMs: 1_000 };
   const dispatcher: BullmqStepDispatcher = await createStepDispatcher(target);
   const workflows = new WorkflowStore(stores.blobs, root);
-  const coordinator = new RunCoordinator({ runs: stores.runs, workflows, dispatcher, clock: Date.now, secrets: {} });
-  coordinator.start();
+  const coordinator = new RunCoordinator({ ...stores, workflows, dispatcher, clock: Date.now, secrets: {} });
+  await coordinator.start();
   const consumers: StepConsumer[] = [];
   for (const name of ['local', 'worker-a', 'worker-b']) await mkdir(join(root, name));
   for (const name of ['worker-a', 'worker-b']) {
@@ -64,12 +88,16 @@ export async function startCluster(storage: Storage): Promise<Cluster> {
     consumers.push(consumer);
     const workerWorkflows = new WorkflowStore(stores.blobs, join(root, name));
     const worker = new StepWorker({ ...deps(name), workflows: workerWorkflows, consumer, workerId: name, secrets: {} });
-    worker.start(['shell', 'claude_code', 'assert', 'template', 'webhook'], 2);
+    worker.start(['shell', 'claude_code', 'assert', 'template', 'webhook'], options.concurrency ?? 2);
   }
   return {
     root,
     redisUrl: redis.url,
+    redis,
+    dispatcher,
     runs: stores.runs,
+    logs: stores.logs,
+    deadLetters: stores.deadLetters,
     workflows,
     coordinator,
     localDeps: () => deps('local'),
@@ -88,6 +116,7 @@ function fileStores(stateDir: string): Stores {
   return {
     runs: new FileRunStateStore(stateDir),
     logs: new FileStepLogStore(stateDir),
+    deadLetters: new FsDeadLetterStore(stateDir),
     blobs: new FsBlobStore(stateDir),
     cache: new FsStepCache(stateDir),
     stop: () => Promise.resolve(),
@@ -114,6 +143,7 @@ async function cloudStores(): Promise<Stores> {
   return {
     runs: state.runs,
     logs: state.logs,
+    deadLetters: state.deadLetters,
     blobs: s3.blobs,
     cache: s3.stepCache(),
     async stop() {
