@@ -77,8 +77,9 @@ function renderedInputs(
 ): Readonly<Record<string, unknown>> {
   const { key, attempt, timeoutMs } = report.job;
   try {
-    const { ...rendered } = renderStep(view.workflow, view.state, key, attempt, timeoutMs, { secrets });
-    return rendered as unknown as Record<string, unknown>;
+    const rendered = renderStep(view.workflow, view.state, key, attempt, timeoutMs, { secrets });
+    // Plain JSON: unset fields dropped, as every store can hold it.
+    return JSON.parse(JSON.stringify(rendered)) as Record<string, unknown>;
   } catch (error) {
     return { render_error: errorMessage(error) };
   }
