@@ -7,6 +7,7 @@ import type { StepConsumer, StepJob } from '@flowline/ports';
 import { AttemptDirectories, type RunnerDeps, WorkspaceLock, attemptStep, driverFault } from '@flowline/runner-local';
 
 import { type RunView, isCurrentAttempt, loadRun, unitOf } from './run-view.js';
+import { type SecretsOf, secretsFor } from './secrets-of.js';
 import { materializeWorkspace } from './step-workspace.js';
 import type { WorkflowStore } from './workflow-store.js';
 
@@ -14,8 +15,8 @@ export interface WorkerDeps extends RunnerDeps {
   readonly workflows: WorkflowStore;
   readonly consumer: StepConsumer;
   readonly workerId: string;
-  /** Declared secrets' values, from the worker's environment. */
-  readonly secrets: Readonly<Record<string, string>>;
+  /** Declared secrets' values, from the worker's environment: per workflow (`secretsFromEnvironment`) on a worker service. */
+  readonly secrets: SecretsOf;
 }
 
 /**
@@ -64,6 +65,7 @@ export class StepWorker {
   }
 
   private execute(view: RunView, job: StepJob, root: string, signal: AbortSignal): Promise<StepOutcome> {
+    const secrets = secretsFor(this.deps.secrets, view.workflow);
     return attemptStep(this.deps, {
       workflow: view.workflow,
       state: view.state,
@@ -76,8 +78,8 @@ export class StepWorker {
         return workspace;
       },
       exclude: [],
-      secrets: this.deps.secrets,
-      masker: new SecretMasker(Object.values(this.deps.secrets)),
+      secrets,
+      masker: new SecretMasker(Object.values(secrets)),
       signal,
       lock: new WorkspaceLock(),
       dirs: () => AttemptDirectories.create(root),
