@@ -5,7 +5,9 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { type DynaliteServer, type S3rverServer, startDynalite, startS3rver } from '@flowline/test-servers';
 
-import { cacheEntry, cacheKey, deadLetter, newRun } from '../../ports/src/test-support/fixtures.js';
+import { FileRunStateStore } from '@flowline/store-fs';
+
+import { cacheEntry, cacheKey, deadLetter, finished, newRun } from '../../ports/src/test-support/fixtures.js';
 import type { ClusterStores } from './cluster-stores.js';
 import { openClusterStores } from './open-cluster-stores.js';
 import { parseServiceConfig } from './parse-service-config.js';
@@ -92,6 +94,19 @@ describe('openClusterStores', () => {
     expect(await readBlob(b, digest)).toMatch(/^contents of /);
     expect(a.cache?.constructor.name).toBe('FsStepCache');
     await Promise.all([a.close(), b.close()]);
+  });
+
+  it('keeps output values over 64 KiB in the blobs, and every service reads them back whole', async () => {
+    const env = { FLOWLINE_STATE_DIR: join(dir, 'state') };
+    const [coordinator, worker] = [await open(env), await open(env)];
+    const { runId } = await coordinator.runs.create(newRun());
+    const big = 'x'.repeat(70_000);
+    await coordinator.runs.appendEvents(runId, 0, [finished('build', { big })]);
+    const [read] = await worker.runs.readEvents(runId);
+    expect(read?.event).toMatchObject({ outcome: { outputs: { big } } });
+    const raw = await new FileRunStateStore(join(dir, 'state')).readEvents(runId);
+    expect(JSON.stringify(raw).length).toBeLessThan(10_000);
+    await Promise.all([coordinator.close(), worker.close()]);
   });
 
   it('FLOWLINE_CACHE=none: no cache', async () => {

@@ -3,6 +3,7 @@ import { join } from 'node:path';
 
 import { errorMessage } from '@flowline/core';
 import { S3Store } from '@flowline/cache-s3';
+import { OffloadingRunStateStore } from '@flowline/cluster';
 import type { StepCache } from '@flowline/ports';
 import { openDynamoDbState } from '@flowline/state-dynamodb';
 import { FileRunStateStore, FileStepLogStore, FsBlobStore, FsDeadLetterStore, FsStepCache } from '@flowline/store-fs';
@@ -27,6 +28,7 @@ const PING_RUN_ID = 'flowline-ping';
  * change sets, the bytes of cache entries) are on S3 whenever S3 is
  * configured, since a shared cache's entries point at them and workers on
  * other machines read them; they are cached on local disk per process.
+ * Large output values are kept in the blobs too (see withLargeOutputs).
  */
 export async function openClusterStores(
   config: ServiceConfig,
@@ -35,9 +37,11 @@ export async function openClusterStores(
   const warn = options.warn ?? ((message: string) => process.stderr.write(`flowline: ${message}\n`));
   const s3 = config.s3 === undefined ? undefined : await openS3(config.s3, config.aws);
   try {
-    return config.state.kind === 'file'
-      ? await fileStores(config, config.state.dir, s3, warn)
-      : await dynamoDbStores(config, config.state, s3, warn);
+    const stores =
+      config.state.kind === 'file'
+        ? await fileStores(config, config.state.dir, s3, warn)
+        : await dynamoDbStores(config, config.state, s3, warn);
+    return withLargeOutputs(config, stores);
   } catch (error) {
     s3?.destroy();
     throw error;
@@ -95,6 +99,15 @@ async function dynamoDbStores(
       return Promise.resolve();
     },
   };
+}
+
+/**
+ * Output values over 64 KiB go to the blobs, the state keeping a reference
+ * (DESIGN §2): decided here, so coordinator and workers always agree.
+ */
+function withLargeOutputs(config: ServiceConfig, stores: ClusterStores): ClusterStores {
+  const tempDir = join(config.tempDir, `flowline-outputs-${config.service}`);
+  return { ...stores, runs: new OffloadingRunStateStore({ inner: stores.runs, blobs: stores.blobs, tempDir }) };
 }
 
 function openS3(s3: S3Config, aws: AwsConfig): Promise<S3Store> {
