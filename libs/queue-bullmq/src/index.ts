@@ -1,5 +1,6 @@
 export { type AbortCode, abortReason } from './active-jobs.js';
 export { type BoardQueues, type BoardQueuesOptions, openBoardQueues } from './board-queues.js';
+export { type BullmqFloorOptions, type BullmqFloorResult, measureBullmqFloor } from './bullmq-floor.js';
 export { BullmqStepConsumer, type StepConsumerOptions, createStepConsumer } from './bullmq-step-consumer.js';
 export { BullmqStepDispatcher, type StepDispatcherOptions, createStepDispatcher } from './bullmq-step-dispatcher.js';
 export type { QueueFailureCode } from './failure-report.js';
