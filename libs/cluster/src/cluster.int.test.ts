@@ -76,6 +76,7 @@ describe.each<Storage>(['files', 'dynamodb+s3'])(
         deadLetters: cluster.deadLetters,
         workflows: cluster.workflows,
         dispatcher,
+        admission: cluster.admission,
         clock: Date.now,
         secrets: {},
       };

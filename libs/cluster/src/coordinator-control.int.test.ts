@@ -166,6 +166,76 @@ steps:
     expect((await cluster.runs.get('late-1'))!.status).toBe('succeeded');
     await dispatcher.close();
   });
+
+  it('cancels a running run: the step stops early and the run ends cancelled; a finished run cannot be cancelled', async () => {
+    const slow = bundle('slow', 'version: 1\nname: slow\nsteps:\n  - { id: nap, type: shell, run: "sleep 30" }\n');
+    await cluster.coordinator.submit({ runId: 'cancel-1', bundle: slow, inputs: {} });
+    await waitFor(async () => startsOf(await cluster.runs.readEvents('cancel-1'), 'nap') === 0 && (await workerBusy()));
+    const began = Date.now();
+    await cluster.coordinator.cancel('cancel-1');
+    expect((await cluster.finished('cancel-1')).status).toBe('cancelled');
+    await waitFor(async () => !(await workerBusy()));
+    expect(Date.now() - began).toBeLessThan(5_000);
+    await expect(cluster.coordinator.cancel('cancel-1')).rejects.toMatchObject({ code: 'run_finished' });
+    await expect(cluster.coordinator.cancel('no-such-run')).rejects.toMatchObject({ code: 'unknown_run' });
+  });
+
+  describe('workflow concurrency', () => {
+    const serial = bundle(
+      'serial',
+      `version: 1
+name: serial
+concurrency: { key: "repo-{{inputs.repo}}", limit: 1 }
+inputs:
+  repo: { required: true }
+steps:
+  - { id: work, type: shell, run: "sleep 0.3" }
+`,
+    );
+
+    it('queues runs that share a key (never drops them) and runs them one at a time, in order', async () => {
+      const submitted = [];
+      for (const n of [1, 2, 3]) {
+        submitted.push(
+          await cluster.coordinator.submit({ runId: `serial-${n}`, bundle: serial, inputs: { repo: 'a' } }),
+        );
+      }
+      const other = await cluster.coordinator.submit({ runId: 'serial-b', bundle: serial, inputs: { repo: 'b' } });
+      expect(submitted.map((r) => r.status)).toEqual(['running', 'queued', 'queued']);
+      expect(other.status).toBe('running');
+      expect(submitted[1]!.concurrency).toEqual({ group: 'repo-a', limit: 1 });
+      const spans = [];
+      for (const n of [1, 2, 3]) {
+        expect((await cluster.finished(`serial-${n}`)).status).toBe('succeeded');
+        spans.push(span(await cluster.runs.readEvents(`serial-${n}`)));
+      }
+      // One at a time, first come first served: each starts after the one before it finished.
+      expect(spans[1]!.start).toBeGreaterThanOrEqual(spans[0]!.end);
+      expect(spans[2]!.start).toBeGreaterThanOrEqual(spans[1]!.end);
+      // Another key is not held back by them.
+      expect(span(await cluster.runs.readEvents('serial-b')).start).toBeLessThan(spans[0]!.end);
+      expect((await cluster.admission.inspect('repo-a')).holders).toEqual([]);
+    });
+
+    it('cancelling a queued run takes it out of line; the next one still runs', async () => {
+      for (const n of [4, 5, 6]) {
+        await cluster.coordinator.submit({ runId: `serial-${n}`, bundle: serial, inputs: { repo: 'c' } });
+      }
+      const cancelled = await cluster.coordinator.cancel('serial-5');
+      expect(cancelled.status).toBe('cancelled');
+      expect((await cluster.finished('serial-6')).status).toBe('succeeded');
+      expect((await cluster.finished('serial-4')).status).toBe('succeeded');
+      expect(await cluster.runs.readEvents('serial-5')).toEqual([]);
+    });
+
+    it('a slot a crashed coordinator never released is reclaimed from a finished holder', async () => {
+      // The slot is taken by a run that is already over, as if its coordinator died before releasing it.
+      await cluster.admission.admit('repo-d', 1, 'serial-1');
+      const record = await cluster.coordinator.submit({ runId: 'serial-7', bundle: serial, inputs: { repo: 'd' } });
+      expect(record.status).toBe('running');
+      expect((await cluster.finished('serial-7')).status).toBe('succeeded');
+    });
+  });
 });
 
 type Events = Awaited<ReturnType<Cluster['runs']['readEvents']>>;
@@ -177,4 +247,23 @@ function startsOf(events: Events, step: string): number {
 function finishedOutputs(events: Events, step: string): unknown {
   const found = events.map((e) => e.event).find((e) => e.type === 'step_finished' && e.key.step === step);
   return found?.type === 'step_finished' && found.outcome.ok ? found.outcome.outputs : undefined;
+}
+
+function span(events: Events): { start: number; end: number } {
+  const ats = events.map((e) => e.event).filter((e) => e.type === 'step_started' || e.type === 'step_finished');
+  return { start: Math.min(...ats.map((e) => e.at)), end: Math.max(...ats.map((e) => e.at)) };
+}
+
+/** Whether a `sleep 30` started by a worker is alive (the cancelled step's process). */
+async function workerBusy(): Promise<boolean> {
+  const { execFile } = await import('node:child_process');
+  return new Promise((resolve) => execFile('pgrep', ['-f', '^sleep 30$'], (error) => resolve(error === null)));
+}
+
+async function waitFor(condition: () => Promise<boolean>, timeoutMs = 10_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!(await condition())) {
+    if (Date.now() > deadline) throw new Error('condition not met in time');
+    await new Promise((r) => setTimeout(r, 25));
+  }
 }

@@ -12,6 +12,7 @@ import {
 } from '@flowline/engine';
 import {
   type DeadLetterStore,
+  type RunAdmission,
   type RunRecord,
   type RunStateStore,
   type StepDispatcher,
@@ -21,6 +22,7 @@ import {
 } from '@flowline/ports';
 
 import type { ClusterControl, SubmitRequest } from './cluster-control.js';
+import { ConcurrencyGate, concurrencyOf } from './concurrency-gate.js';
 import { deadLetterFor } from './dead-letters.js';
 import { jobFor } from './job-for.js';
 import { type RunView, isCurrentJob, loadRun, unitOf } from './run-view.js';
@@ -32,6 +34,8 @@ export interface CoordinatorDeps {
   readonly deadLetters: DeadLetterStore;
   readonly workflows: WorkflowStore;
   readonly dispatcher: StepDispatcher;
+  /** Concurrency groups (workflow `concurrency`), shared by every coordinator. */
+  readonly admission: RunAdmission;
   readonly clock: () => number;
   /** Declared secrets' values, for templates the scheduler renders itself (`if`, conditions, outputs). */
   readonly secrets: Readonly<Record<string, string>>;
@@ -58,9 +62,11 @@ export class RunCoordinator implements ClusterControl {
    */
   private readonly views = new Map<string, RunView>();
   private readonly masker: SecretMasker;
+  private readonly gate: ConcurrencyGate;
 
   constructor(private readonly deps: CoordinatorDeps) {
     this.masker = new SecretMasker(Object.values(deps.secrets));
+    this.gate = new ConcurrencyGate(deps.admission, deps.runs);
   }
 
   /** Starts consuming reports, after making every running run's queued work agree with its state. */
@@ -81,7 +87,10 @@ export class RunCoordinator implements ClusterControl {
       const view = await this.load(record.runId);
       if (view !== undefined) await this.reconcile(view);
     }
-    return running.length;
+    // Oldest first, so a line rebuilt after Redis lost it keeps its order.
+    const queued = (await this.deps.runs.list({ status: 'queued' })).reverse();
+    for (const record of queued) await this.beginAll(await this.gate.enter(record));
+    return running.length + queued.length;
   }
 
   /** Stores the workflow, creates the run and queues its first steps. Bad inputs throw before anything is written. */
@@ -89,6 +98,7 @@ export class RunCoordinator implements ClusterControl {
     const { source, workflow } = await this.deps.workflows.put(request.bundle);
     const at = this.deps.clock();
     const first = startRun(workflow, { runId: request.runId, inputs: request.inputs, at }, this.runtime);
+    const concurrency = concurrencyOf(workflow, request.runId, first.state.inputs);
     const record = await this.deps.runs.create({
       runId: request.runId,
       workflowName: workflow.name,
@@ -98,18 +108,55 @@ export class RunCoordinator implements ClusterControl {
       priority: request.priority ?? workflow.priority,
       workspace: '',
       inputs: first.state.inputs,
-      status: 'running',
+      status: concurrency === undefined ? 'running' : 'queued',
+      ...(concurrency === undefined ? {} : { concurrency }),
       createdAt: at,
       updatedAt: at,
     });
+    if (concurrency !== undefined) {
+      await this.beginAll(await this.gate.enter(record));
+      return (await this.deps.runs.get(record.runId)) ?? record;
+    }
     const view = { record, workflow, state: first.state, seq: 0 };
     this.remember(view);
     await this.dispatch(view, first.commands);
     return record;
   }
 
+  /** Starts runs that were given a slot in their concurrency group. */
+  private async beginAll(runIds: readonly string[]): Promise<void> {
+    for (const runId of runIds) {
+      const record = await this.deps.runs.get(runId);
+      if (record?.status === 'queued') await this.begin(record);
+    }
+  }
+
+  /**
+   * Starts a queued run: its record becomes running, its first steps are
+   * queued. Its state is what startRun makes from the record (it has no
+   * events yet), the same state a reload replays to. Losing the record's
+   * race means another coordinator began it.
+   */
+  private async begin(queued: RunRecord): Promise<void> {
+    let record: RunRecord;
+    try {
+      record = await this.deps.runs.update(queued, { status: 'running', updatedAt: this.deps.clock() });
+    } catch (error) {
+      if (error instanceof VersionConflictError) return;
+      throw error;
+    }
+    const workflow = await this.deps.workflows.get(record.workflowSource ?? '');
+    const start = { runId: record.runId, inputs: record.inputs, at: record.createdAt };
+    const first = startRun(workflow, start, this.runtime);
+    const view = { record, workflow, state: first.state, seq: 0 };
+    this.remember(view);
+    await this.dispatch(view, first.commands);
+  }
+
   /** Cancels a running run: queued attempts are withdrawn, running ones are told to stop. */
   async cancel(runId: string, reason = 'cancelled'): Promise<RunRecord> {
+    const queued = await this.deps.runs.get(runId);
+    if (queued?.status === 'queued') return this.cancelQueued(queued, reason);
     const view = await this.require(runId);
     if (view.state.status !== 'running') {
       throw new FlowlineError('run_finished', `run ${runId} already ${view.state.status}`);
@@ -117,6 +164,21 @@ export class RunCoordinator implements ClusterControl {
     await this.transition(runId, () => [{ type: 'run_cancelled', at: this.deps.clock(), reason }]);
     await this.deps.dispatcher.cancelRunning(runId);
     return (await this.deps.runs.get(runId)) ?? view.record;
+  }
+
+  /** A run still waiting for a slot: it never started, so it only leaves the line. */
+  private async cancelQueued(record: RunRecord, reason: string): Promise<RunRecord> {
+    const at = this.deps.clock();
+    const error = { code: 'cancelled', message: reason, retryable: false };
+    let cancelled: RunRecord;
+    try {
+      cancelled = await this.deps.runs.update(record, { status: 'cancelled', error, finishedAt: at, updatedAt: at });
+    } catch (conflict) {
+      if (!(conflict instanceof VersionConflictError)) throw conflict;
+      return this.cancel(record.runId, reason); // it started meanwhile
+    }
+    await this.beginAll(await this.gate.release(cancelled));
+    return cancelled;
   }
 
   /** Runs a finished run's failed steps again (or `from` and its descendants), keeping every other output. */
@@ -330,13 +392,14 @@ export class RunCoordinator implements ClusterControl {
     const { state } = view;
     for (let record = view.record; record.status === 'running';) {
       try {
-        await this.deps.runs.update(record, {
+        const finished = await this.deps.runs.update(record, {
           status: state.status,
           outputs: state.outputs ?? {},
           ...(state.error === undefined ? {} : { error: state.error }),
           finishedAt: state.finishedAt ?? this.deps.clock(),
           updatedAt: this.deps.clock(),
         });
+        await this.beginAll(await this.gate.release(finished));
         return;
       } catch (error) {
         if (!(error instanceof VersionConflictError)) throw error;

@@ -6,7 +6,7 @@ import type { StepOutcome } from '@flowline/engine';
 import type { StepConsumer, StepJob } from '@flowline/ports';
 import { AttemptDirectories, type RunnerDeps, WorkspaceLock, attemptStep, driverFault } from '@flowline/runner-local';
 
-import { type RunView, isCurrentAttempt, loadRun, unitOf } from './run-view.js';
+import { type RunView, isCurrentJob, loadRun } from './run-view.js';
 import { type SecretsOf, secretsFor } from './secrets-of.js';
 import { materializeWorkspace } from './step-workspace.js';
 import type { WorkflowStore } from './workflow-store.js';
@@ -49,7 +49,7 @@ export class StepWorker {
 
   private async attempt(job: StepJob, signal: AbortSignal): Promise<StepOutcome | undefined> {
     const view = await loadRun(this.deps.runs, this.deps.workflows, job.runId, this.deps.secrets);
-    if (view?.record.status !== 'running' || !isCurrentAttempt(unitOf(view, job.key), job.attempt)) return undefined;
+    if (view?.record.status !== 'running' || !isCurrentJob(view, job)) return undefined;
     const root = await mkdtemp(join(this.deps.tempDir, 'flowline-job-'));
     const timeout = new AbortController();
     const timer = setTimeout(() => timeout.abort('timeout'), job.timeoutMs);

@@ -10,6 +10,7 @@ export {
 export { type ChangeEntry, type ChangeSet, EMPTY_CHANGE_SET } from './change-set.js';
 export {
   type RunRecord,
+  type RunRecordStatus,
   type RunStateStore,
   type StepLogStore,
   type StoredEvent,

@@ -1,6 +1,12 @@
 import type { EngineEvent, RunStatus, StepError } from '@flowline/engine';
 
 /**
+ * A run's status as stored: the scheduler's, plus `queued` for a cluster run
+ * waiting for a slot in its concurrency group (it has no events yet).
+ */
+export type RunRecordStatus = RunStatus | 'queued';
+
+/**
  * A run's durable header. The event log, replayed through the scheduler,
  * gives the full state; the record says what the run is, where it lives,
  * and how it ended. `version` grows by one with every write, and writes are
@@ -16,7 +22,7 @@ export interface RunRecord {
   readonly workspace: string;
   /** Inputs as given and defaulted (secrets are never inputs). */
   readonly inputs: Readonly<Record<string, unknown>>;
-  readonly status: RunStatus;
+  readonly status: RunRecordStatus;
   readonly createdAt: number;
   readonly updatedAt: number;
   readonly finishedAt?: number;
@@ -28,6 +34,8 @@ export interface RunRecord {
   readonly workflowSource?: string;
   /** Cluster runs: 1 (lowest) to 10, ordering the run's steps in the queues. */
   readonly priority?: number;
+  /** Cluster runs of a workflow with `concurrency`: the rendered group key and its limit. */
+  readonly concurrency?: { readonly group: string; readonly limit: number };
 }
 
 /** One entry of a run's append-only event log, numbered from 1 without gaps. */
@@ -58,7 +66,7 @@ export interface RunStateStore {
   appendEvents(runId: string, afterSeq: number, events: readonly EngineEvent[]): Promise<number>;
   readEvents(runId: string): Promise<StoredEvent[]>;
   /** Newest first. */
-  list(filter?: { readonly status?: RunStatus; readonly workflow?: string }): Promise<RunRecord[]>;
+  list(filter?: { readonly status?: RunRecordStatus; readonly workflow?: string }): Promise<RunRecord[]>;
 }
 
 /** A step attempt's log lines (stdout, stderr, and Flowline's own notes), already masked. */

@@ -1,8 +1,14 @@
 import { randomUUID } from 'node:crypto';
 
 import { FlowlineError } from '@flowline/core';
-import type { EngineEvent, RunStatus } from '@flowline/engine';
-import { type RunRecord, type RunStateStore, type StoredEvent, VersionConflictError } from '@flowline/ports';
+import type { EngineEvent } from '@flowline/engine';
+import {
+  type RunRecord,
+  type RunRecordStatus,
+  type RunStateStore,
+  type StoredEvent,
+  VersionConflictError,
+} from '@flowline/ports';
 
 import { type DynamoDbStateOptions, type StateSettings, openTable, settingsOf } from './dynamodb-state-options.js';
 import type { DynamoDbTable, Item, ItemKey } from './dynamodb-table.js';
@@ -124,7 +130,7 @@ export class DynamoDbRunStateStore implements RunStateStore {
   }
 
   /** Newest first, read from an index: on AWS a write shows there within about a second, not at once. */
-  async list(filter: { readonly status?: RunStatus; readonly workflow?: string } = {}): Promise<RunRecord[]> {
+  async list(filter: { readonly status?: RunRecordStatus; readonly workflow?: string } = {}): Promise<RunRecord[]> {
     return await listRecords(this.table, filter);
   }
 

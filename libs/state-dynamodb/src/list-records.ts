@@ -1,4 +1,4 @@
-import type { RunStatus } from '@flowline/engine';
+import type { RunRecordStatus } from '@flowline/ports';
 import type { RunRecord } from '@flowline/ports';
 
 import type { DynamoDbTable, IndexQuery, Item } from './dynamodb-table.js';
@@ -6,10 +6,16 @@ import { recordFromItem } from './record-item.js';
 import { ATTR, INDEX } from './table-layout.js';
 
 /** Every status, so "all runs" is one query per status; a new status is a compile error here until listed. */
-const STATUSES: Record<RunStatus, true> = { running: true, succeeded: true, failed: true, cancelled: true };
+const STATUSES: Record<RunRecordStatus, true> = {
+  queued: true,
+  running: true,
+  succeeded: true,
+  failed: true,
+  cancelled: true,
+};
 
 export interface ListFilter {
-  readonly status?: RunStatus;
+  readonly status?: RunRecordStatus;
   readonly workflow?: string;
 }
 
@@ -30,7 +36,7 @@ function indexQueries(filter: ListFilter): IndexQuery[] {
     const base = { index: INDEX.byWorkflow, keyAttribute: ATTR.workflow, keyValue: filter.workflow };
     return [filter.status === undefined ? base : { ...base, filter: { attribute: ATTR.status, value: filter.status } }];
   }
-  const statuses = filter.status === undefined ? (Object.keys(STATUSES) as RunStatus[]) : [filter.status];
+  const statuses = filter.status === undefined ? (Object.keys(STATUSES) as RunRecordStatus[]) : [filter.status];
   return statuses.map((status) => ({ index: INDEX.byStatus, keyAttribute: ATTR.status, keyValue: status }));
 }
 

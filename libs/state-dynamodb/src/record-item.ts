@@ -1,6 +1,5 @@
 import { FlowlineError, assertNever } from '@flowline/core';
-import type { RunStatus } from '@flowline/engine';
-import type { RunRecord } from '@flowline/ports';
+import type { RunRecord, RunRecordStatus } from '@flowline/ports';
 
 import type { Item, ItemKey } from './dynamodb-table.js';
 import { MAX_PAYLOAD_BYTES, byteLength, tooLarge } from './item-size.js';
@@ -65,8 +64,9 @@ export function expiryOf(record: RunRecord, retentionSeconds: number): number | 
     : undefined;
 }
 
-function isFinished(status: RunStatus): boolean {
+function isFinished(status: RunRecordStatus): boolean {
   switch (status) {
+    case 'queued':
     case 'running':
       return false;
     case 'succeeded':

@@ -1,8 +1,14 @@
 import { access, mkdir, open, readdir } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 
-import type { EngineEvent, RunStatus } from '@flowline/engine';
-import { type RunRecord, type RunStateStore, type StoredEvent, VersionConflictError } from '@flowline/ports';
+import type { EngineEvent } from '@flowline/engine';
+import {
+  type RunRecord,
+  type RunRecordStatus,
+  type RunStateStore,
+  type StoredEvent,
+  VersionConflictError,
+} from '@flowline/ports';
 
 import { createFile, replaceFile, syncDirectory } from './atomic-file.js';
 import { appendEvents, readEvents } from './event-log.js';
@@ -92,7 +98,7 @@ export class FileRunStateStore implements RunStateStore {
     return await readEvents(join(runDir(this.stateDir, runId), 'events.jsonl'));
   }
 
-  async list(filter: { readonly status?: RunStatus; readonly workflow?: string } = {}): Promise<RunRecord[]> {
+  async list(filter: { readonly status?: RunRecordStatus; readonly workflow?: string } = {}): Promise<RunRecord[]> {
     const records = await Promise.all((await this.runIds()).map((id) => this.getForList(id)));
     return records
       .filter((r): r is RunRecord => r !== undefined)

@@ -7,6 +7,7 @@ import { loadExecutorConfig } from '@flowline/executors';
 import type {
   BlobStore,
   DeadLetterStore,
+  RunAdmission,
   RunRecord,
   RunStateStore,
   StepCache,
@@ -14,7 +15,12 @@ import type {
   StepDispatcher,
   StepLogStore,
 } from '@flowline/ports';
-import { type BullmqStepDispatcher, createStepConsumer, createStepDispatcher } from '@flowline/queue-bullmq';
+import {
+  type BullmqStepDispatcher,
+  createRunAdmission,
+  createStepConsumer,
+  createStepDispatcher,
+} from '@flowline/queue-bullmq';
 import type { RunnerDeps } from '@flowline/runner-local';
 import { createSandbox } from '@flowline/sandbox';
 import { openDynamoDbState } from '@flowline/state-dynamodb';
@@ -52,6 +58,8 @@ export interface Cluster {
   readonly redis: RedisServer;
   /** The coordinator's side of the queues, for `depths()`. */
   readonly dispatcher: StepDispatcher;
+  /** Concurrency groups, for more coordinators over the same Redis. */
+  readonly admission: RunAdmission;
   readonly runs: RunStateStore;
   readonly logs: StepLogStore;
   readonly deadLetters: DeadLetterStore;
@@ -79,7 +87,8 @@ export async function startCluster(storage: Storage, options: ClusterOptions = {
   const target = { redisUrl: redis.url, prefix: '{flowline-test}', stallIntervalMs: 1_000 };
   const dispatcher: BullmqStepDispatcher = await createStepDispatcher(target);
   const workflows = new WorkflowStore(stores.blobs, root);
-  const coordinator = new RunCoordinator({ ...stores, workflows, dispatcher, clock: Date.now, secrets: {} });
+  const admission = await createRunAdmission(target);
+  const coordinator = new RunCoordinator({ ...stores, workflows, dispatcher, admission, clock: Date.now, secrets: {} });
   await coordinator.start();
   const consumers: StepConsumer[] = [];
   for (const name of ['local', 'worker-a', 'worker-b']) await mkdir(join(root, name));
@@ -95,6 +104,7 @@ export async function startCluster(storage: Storage, options: ClusterOptions = {
     redisUrl: redis.url,
     redis,
     dispatcher,
+    admission,
     runs: stores.runs,
     logs: stores.logs,
     deadLetters: stores.deadLetters,
@@ -105,6 +115,7 @@ export async function startCluster(storage: Storage, options: ClusterOptions = {
     async stop() {
       await Promise.all(consumers.map((c) => c.close({ force: true })));
       await dispatcher.close();
+      await admission.close();
       await redis.stop();
       await stores.stop();
       await rm(root, { recursive: true, force: true });
@@ -154,12 +165,12 @@ async function cloudStores(): Promise<Stores> {
   };
 }
 
-/** Polls the run's record until it leaves `running` (the store is what a client of the cluster can watch). */
+/** Polls the run's record until it has ended (neither queued nor running) (the store is what a client of the cluster can watch). */
 async function finished(runs: RunStateStore, runId: string): Promise<RunRecord> {
   const deadline = Date.now() + 60_000;
   for (;;) {
     const record = await runs.get(runId);
-    if (record !== undefined && record.status !== 'running') return record;
+    if (record !== undefined && record.status !== 'running' && record.status !== 'queued') return record;
     if (Date.now() > deadline) throw new Error(`run ${runId} did not finish`);
     await new Promise((r) => setTimeout(r, 50));
   }
