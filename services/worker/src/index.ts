@@ -1,1 +1,2 @@
-export {};
+export { type ServeIo, type SignalSource, serveWorker, untilSignalled } from './serve-worker.js';
+export { KILL_GRACE_MS, type WorkerService, type WorkerServiceOptions, startWorkerService } from './worker-service.js';
