@@ -9,6 +9,7 @@ import { logsCommand } from './commands/logs-command.js';
 import { resumeCommand, retryCommand } from './commands/resume-command.js';
 import { runCommand } from './commands/run-command.js';
 import { runsCommand } from './commands/runs-command.js';
+import { tokenCommand } from './commands/token-command.js';
 import { validateCommand } from './commands/validate-command.js';
 import { VERSION } from './version.js';
 
@@ -21,6 +22,7 @@ export const COMMANDS: readonly Command[] = [
   retryCommand,
   runsCommand,
   logsCommand,
+  tokenCommand,
 ];
 
 /**
