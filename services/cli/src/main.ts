@@ -4,11 +4,15 @@ import { errorMessage } from '@flowline/core';
 
 import { type CliIo, EXIT, UsageError, painter } from './cli-io.js';
 import type { Command, ParsedCommand } from './command.js';
+import { cancelCommand } from './commands/cancel-command.js';
+import { dlqCommand } from './commands/dlq-command.js';
 import { graphCommand } from './commands/graph-command.js';
 import { logsCommand } from './commands/logs-command.js';
 import { resumeCommand, retryCommand } from './commands/resume-command.js';
 import { runCommand } from './commands/run-command.js';
 import { runsCommand } from './commands/runs-command.js';
+import { statusCommand } from './commands/status-command.js';
+import { submitCommand } from './commands/submit-command.js';
 import { tokenCommand } from './commands/token-command.js';
 import { validateCommand } from './commands/validate-command.js';
 import { VERSION } from './version.js';
@@ -22,6 +26,10 @@ export const COMMANDS: readonly Command[] = [
   retryCommand,
   runsCommand,
   logsCommand,
+  submitCommand,
+  statusCommand,
+  cancelCommand,
+  dlqCommand,
   tokenCommand,
 ];
 
