@@ -96,6 +96,7 @@ describe('parseServiceConfig: good values', () => {
     ['concurrency 256', { ...BASE, WORKER_CONCURRENCY: '256' }, 'worker', { concurrency: 256 }],
     ['no sandbox', { ...BASE, FLOWLINE_SANDBOX: 'none' }, 'worker', { sandbox: 'none' }],
     ['a shutdown grace', { ...BASE, WORKER_SHUTDOWN_GRACE: '1m30s' }, 'worker', { shutdownGraceMs: 90_000 }],
+    ['a lock duration', { ...BASE, WORKER_LOCK_DURATION: '2s' }, 'worker', { lockDurationMs: 2_000 }],
     [
       'egress',
       { ...BASE, FLOWLINE_EGRESS_ALLOW: '10.0.0.0/8, localhost' },

@@ -21,6 +21,8 @@ const TOKEN_DIGEST = /^sha256:[0-9a-f]{64}$/;
 const MAX_CONCURRENCY = 256;
 const DEFAULT_CONCURRENCY = 4;
 const DEFAULT_SHUTDOWN_GRACE_MS = 30_000;
+/** BullMQ's default: a job whose worker stops renewing its lock this long is stalled and runs elsewhere. */
+const DEFAULT_LOCK_DURATION_MS = 30_000;
 
 /**
  * Reads a service's environment once, into typed settings (docs/configuration.md
@@ -100,6 +102,7 @@ function workerSettings(reader: EnvReader) {
     sandbox: reader.oneOf('FLOWLINE_SANDBOX', ['bwrap', 'none'] as const, 'bwrap'),
     egressAllow: egressAllow(reader),
     shutdownGraceMs: reader.durationMs('WORKER_SHUTDOWN_GRACE', DEFAULT_SHUTDOWN_GRACE_MS),
+    lockDurationMs: reader.durationMs('WORKER_LOCK_DURATION', DEFAULT_LOCK_DURATION_MS),
   };
 }
 

@@ -97,6 +97,13 @@ export interface WorkerServiceConfig extends CommonConfig {
   readonly egressAllow: string | undefined;
   /** `WORKER_SHUTDOWN_GRACE`: how long a SIGTERM waits for running steps before handing them back, default 30 s. */
   readonly shutdownGraceMs: number;
+  /**
+   * `WORKER_LOCK_DURATION`: how long an attempt's lock lasts between renewals,
+   * and how often workers look for stalled attempts, default 30 s. A worker
+   * that dies (kill -9, a lost node) has its attempts run elsewhere within
+   * about twice this.
+   */
+  readonly lockDurationMs: number;
 }
 
 export type ServiceConfig = CoordinatorServiceConfig | WorkerServiceConfig;

@@ -58,6 +58,8 @@ export async function startWorkerService(
       prefix: config.redis.prefix,
       cluster: config.redis.cluster,
       workerId,
+      lockDurationMs: config.lockDurationMs,
+      stallIntervalMs: config.lockDurationMs,
       log: (entry) => say(queueLine(entry)),
     });
   } catch (error) {
