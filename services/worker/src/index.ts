@@ -1,2 +1,2 @@
-export { type ServeIo, type SignalSource, serveWorker, untilSignalled } from './serve-worker.js';
+export { type ServeIo, type SignalSource, oneLine, serveWorker, untilSignalled } from './serve-worker.js';
 export { KILL_GRACE_MS, type WorkerService, type WorkerServiceOptions, startWorkerService } from './worker-service.js';

@@ -1,4 +1,4 @@
-import { FlowlineError } from '@flowline/core';
+import { FlowlineError, errorMessage } from '@flowline/core';
 import { ConfigError, type Environment, type WorkerServiceConfig, parseServiceConfig } from '@flowline/service-config';
 
 import { type WorkerService, startWorkerService } from './worker-service.js';
@@ -32,7 +32,7 @@ const SETUP_CODES = new Set([
  * second signal hands running steps back at once). Returns the exit
  * status: 0 after a clean stop, 2 for bad configuration (one line per
  * problem on stderr), 1 when it could not start otherwise (Redis or the
- * state store unreachable).
+ * state store unreachable), also as one line.
  */
 export async function serveWorker(io: ServeIo): Promise<number> {
   const fail = (line: string) => io.stderr.write(`flowline worker: error: ${line}\n`);
@@ -48,9 +48,8 @@ export async function serveWorker(io: ServeIo): Promise<number> {
   try {
     service = await startWorkerService(config, { log: (line) => io.stderr.write(`${line}\n`) });
   } catch (error) {
-    if (!(error instanceof FlowlineError)) throw error;
-    fail(error.message.split('\n').join('; '));
-    return SETUP_CODES.has(error.code) ? 2 : 1;
+    fail(oneLine(error));
+    return error instanceof FlowlineError && SETUP_CODES.has(error.code) ? 2 : 1;
   }
   io.stdout.write(`flowline worker ${service.workerId}: ready; ${describe(config)}\n`);
   await untilSignalled(io.signals ?? process, (force) => service.close({ force }));
@@ -75,6 +74,11 @@ export function untilSignalled(signals: SignalSource, close: (force: boolean) =>
     signals.on('SIGTERM', onSignal);
     signals.on('SIGINT', onSignal);
   });
+}
+
+/** Any start-up failure as one line: a port in use or an unwritable directory is no reason for a stack trace. */
+export function oneLine(error: unknown): string {
+  return errorMessage(error).split('\n').join('; ');
 }
 
 function describe(config: WorkerServiceConfig): string {
