@@ -49,6 +49,16 @@ describe('CachingBlobStore: the local snapshot cache', () => {
     expect(commands.get('PutObjectCommand')).toBe(1);
   });
 
+  it('stores a blob it already stored without asking S3 again (a workflow bundle submitted run after run)', async () => {
+    const { blobs, commands, dir } = await blobAndWorker();
+    await writeFile(join(dir, 'bundle'), 'the same bundle');
+    const first = await blobs.putFile(join(dir, 'bundle'));
+    const asked = [...commands.values()].reduce((a, b) => a + b, 0);
+    const again = await blobs.putFile(join(dir, 'bundle'));
+    expect(again.digest).toBe(first.digest);
+    expect([...commands.values()].reduce((a, b) => a + b, 0)).toBe(asked);
+  });
+
   it('keeps blobs at <dir>/<first two hex digits>/<the rest>, with nothing left in incoming/', async () => {
     const { blobs, dir, digest, content } = await blobAndWorker();
     await blobs.getFile(digest, join(dir, 'out'), 0o644);

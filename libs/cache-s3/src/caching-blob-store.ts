@@ -15,6 +15,13 @@ import { removeQuietly } from './verified-write.js';
  */
 export class CachingBlobStore implements BlobStore {
   private readonly downloads = new Map<string, Promise<void>>();
+  /**
+   * Digests this process has stored remotely. Blobs are create-only and
+   * content-addressed, so storing one again can be skipped: a coordinator
+   * taking the same workflow bundle for run after run does not upload it
+   * each time, and keeps accepting those runs while S3 is down.
+   */
+  private readonly uploaded = new Set<string>();
 
   constructor(
     private readonly remote: BlobStore,
@@ -24,7 +31,9 @@ export class CachingBlobStore implements BlobStore {
   async putFile(path: string): Promise<{ readonly digest: string; readonly size: number }> {
     // The local copy is taken first and uploaded from: bytes that cannot change under us.
     const stored = await this.local.putFile(path);
+    if (this.uploaded.has(stored.digest)) return stored;
     await this.remote.putFile(this.local.pathOf(stored.digest));
+    this.uploaded.add(stored.digest);
     return stored;
   }
 
