@@ -1,0 +1,35 @@
+import { createBullBoard } from '@bull-board/api';
+import { BullMQAdapter } from '@bull-board/api/bullMQAdapter';
+import { ExpressAdapter } from '@bull-board/express';
+import type { RequestHandler } from 'express';
+
+/** A BullMQ queue as bull-board takes it; the coordinator gets them from @flowline/queue-bullmq (openBoardQueues). */
+export type BoardQueue = ConstructorParameters<typeof BullMQAdapter>[0];
+
+/**
+ * @bull-board/express pins its own @bull-board/api (9.10.1, beside our
+ * 9.10.2), so TypeScript sees two declarations of one adapter type. The
+ * express adapter only uses the API's types, never its code, so the cast
+ * below is safe; aligning the two versions removes it.
+ */
+type ServerAdapter = Parameters<typeof createBullBoard>[0]['serverAdapter'];
+
+/** Where the dashboard is mounted. */
+export const BULL_BOARD_PATH = '/admin/queues';
+
+/**
+ * bull-board over the given queues, as an express handler to mount at
+ * BULL_BOARD_PATH. Read-only: a job retried or removed by hand would go
+ * around the coordinator, which decides retries from the run state, so
+ * the dashboard may look but not act (retries and replays go through the API).
+ */
+export function bullBoardHandler(queues: readonly BoardQueue[]): RequestHandler {
+  const serverAdapter = new ExpressAdapter();
+  serverAdapter.setBasePath(BULL_BOARD_PATH);
+  createBullBoard({
+    queues: queues.map((queue) => new BullMQAdapter(queue, { readOnlyMode: true, allowRetries: false })),
+    serverAdapter: serverAdapter as unknown as ServerAdapter,
+    options: { uiConfig: { boardTitle: 'Flowline queues' } },
+  });
+  return serverAdapter.getRouter() as RequestHandler;
+}

@@ -1,0 +1,174 @@
+import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+
+import { StepWorker, WorkflowStore } from '@flowline/cluster';
+import { loadExecutorConfig } from '@flowline/executors';
+import { createStepConsumer } from '@flowline/queue-bullmq';
+import { createSandbox } from '@flowline/sandbox';
+import type { ClusterStores } from '@flowline/service-config';
+import { FileRunStateStore, FileStepLogStore, FsBlobStore, FsDeadLetterStore, FsStepCache } from '@flowline/store-fs';
+import { type RedisServer, startRedis } from '@flowline/test-servers';
+
+import { type ApiLogEntry, type CoordinatorService, startCoordinatorService, tokenDigest } from '../../src/index.js';
+
+/** The token the fixture's coordinator accepts (only its digest is configured). */
+export const TOKEN = 'test-token-0123456789';
+
+export interface FixtureOptions {
+  /** Workflows to put in the coordinator's workflows directory, by name. */
+  readonly workflows?: Readonly<Record<string, string>>;
+  readonly maxBodyBytes?: number;
+}
+
+export interface ApiCall {
+  readonly method?: string;
+  /** JSON-encoded unless a string (sent as is). */
+  readonly body?: unknown;
+  readonly headers?: Readonly<Record<string, string>>;
+  /** The bearer token; null sends no Authorization header. Default TOKEN. */
+  readonly token?: string | null;
+}
+
+/**
+ * A coordinator service over a real redis-server and the file stores, and
+ * one worker (no sandbox: steps may read the test's files) running its
+ * steps, so runs submitted over HTTP really execute.
+ */
+export interface Fixture {
+  readonly service: CoordinatorService;
+  readonly url: string;
+  readonly root: string;
+  readonly redis: RedisServer;
+  readonly stores: ClusterStores;
+  /** Error and warning lines the API logged. */
+  readonly logged: ApiLogEntry[];
+  api(path: string, call?: ApiCall): Promise<Response>;
+  /** Polls GET /v1/runs/:id until the run's status is one of `statuses`. */
+  runReaches(runId: string, statuses: readonly string[], timeoutMs?: number): Promise<RunBody>;
+  stop(): Promise<void>;
+}
+
+export interface RunBody {
+  readonly run_id: string;
+  readonly status: string;
+  readonly outputs: Record<string, string>;
+  readonly steps: {
+    key: string;
+    status: string;
+    attempt: number;
+    started_at: string | null;
+    error: { code: string } | null;
+  }[];
+}
+
+export async function startFixture(options: FixtureOptions = {}): Promise<Fixture> {
+  const root = await mkdtemp(join(tmpdir(), 'flowline-coordinator-'));
+  const workflowsDir = join(root, 'workflows');
+  await mkdir(workflowsDir);
+  for (const [name, text] of Object.entries(options.workflows ?? {})) {
+    await writeFile(join(workflowsDir, `${name}.yaml`), text);
+  }
+  const redis = await startRedis();
+  const stores = fileStores(join(root, 'state'));
+  const prefix = '{flowline-api-test}';
+  const logged: ApiLogEntry[] = [];
+  await mkdir(join(root, 'coordinator'));
+  const service = await startCoordinatorService({
+    stores,
+    redisUrl: redis.url,
+    prefix,
+    port: 0,
+    host: '127.0.0.1',
+    tokenDigests: [tokenDigest(TOKEN)],
+    workflowsDir,
+    secrets: {},
+    tempDir: join(root, 'coordinator'),
+    log: (entry) => logged.push(entry),
+    ...(options.maxBodyBytes === undefined ? {} : { maxBodyBytes: options.maxBodyBytes }),
+  });
+  const stopWorker = await startWorker(root, stores, redis.url, prefix);
+  const api = (path: string, call: ApiCall = {}) => request(service.url, path, call);
+  return {
+    service,
+    url: service.url,
+    root,
+    redis,
+    stores,
+    logged,
+    api,
+    runReaches: (runId, statuses, timeoutMs) => runReaches(api, runId, statuses, timeoutMs),
+    async stop() {
+      await stopWorker();
+      await service.close();
+      await redis.stop();
+      await rm(root, { recursive: true, force: true });
+    },
+  };
+}
+
+function fileStores(stateDir: string): ClusterStores {
+  return {
+    runs: new FileRunStateStore(stateDir),
+    logs: new FileStepLogStore(stateDir),
+    deadLetters: new FsDeadLetterStore(stateDir),
+    blobs: new FsBlobStore(stateDir),
+    cache: new FsStepCache(stateDir),
+    ping: () => Promise.resolve(),
+    close: () => Promise.resolve(),
+  };
+}
+
+async function startWorker(root: string, stores: ClusterStores, redisUrl: string, prefix: string) {
+  const tempDir = join(root, 'worker');
+  await mkdir(tempDir);
+  const consumer = await createStepConsumer({ redisUrl, prefix, workerId: 'worker-1' });
+  const worker = new StepWorker({
+    ...stores,
+    sandbox: createSandbox({ mode: 'none' }).sandbox,
+    config: loadExecutorConfig({}),
+    clock: Date.now,
+    tempDir,
+    warn: () => undefined,
+    workflows: new WorkflowStore(stores.blobs, tempDir),
+    consumer,
+    workerId: 'worker-1',
+    secrets: {},
+  });
+  worker.start(['shell', 'claude_code', 'assert', 'template', 'webhook'], 4);
+  return () => consumer.close({ force: true });
+}
+
+async function request(base: string, path: string, call: ApiCall): Promise<Response> {
+  const token = call.token === undefined ? TOKEN : call.token;
+  const headers: Record<string, string> = { ...(token === null ? {} : { authorization: `Bearer ${token}` }) };
+  let body: string | undefined;
+  if (call.body !== undefined) {
+    body = typeof call.body === 'string' ? call.body : JSON.stringify(call.body);
+    headers['content-type'] = 'application/json';
+  }
+  return fetch(`${base}${path}`, {
+    method: call.method ?? (body === undefined ? 'GET' : 'POST'),
+    headers: { ...headers, ...call.headers },
+    ...(body === undefined ? {} : { body }),
+  });
+}
+
+async function runReaches(
+  api: Fixture['api'],
+  runId: string,
+  statuses: readonly string[],
+  timeoutMs = 30_000,
+): Promise<RunBody> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const response = await api(`/v1/runs/${runId}`);
+    if (response.status !== 200) throw new Error(`GET /v1/runs/${runId}: ${response.status} ${await response.text()}`);
+    const run = (await response.json()) as RunBody;
+    if (statuses.includes(run.status)) return run;
+    if (Date.now() > deadline) {
+      throw new Error(`run ${runId} is ${run.status}, not ${statuses.join('/')}: ${JSON.stringify(run.steps)}`);
+    }
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+}
