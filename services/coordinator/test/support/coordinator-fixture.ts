@@ -18,7 +18,8 @@ export const TOKEN = 'test-token-0123456789';
 export interface FixtureOptions {
   /** Workflows to put in the coordinator's workflows directory, by name. */
   readonly workflows?: Readonly<Record<string, string>>;
-  readonly maxBodyBytes?: number;
+  /** Coordinator services over the same Redis and state directory, each with its own store objects. Default 1. */
+  readonly coordinators?: number;
 }
 
 export interface ApiCall {
@@ -36,7 +37,9 @@ export interface ApiCall {
  * steps, so runs submitted over HTTP really execute.
  */
 export interface Fixture {
+  /** The first coordinator, which `api` talks to. */
   readonly service: CoordinatorService;
+  readonly services: readonly CoordinatorService[];
   readonly url: string;
   readonly root: string;
   readonly redis: RedisServer;
@@ -44,6 +47,8 @@ export interface Fixture {
   /** Error and warning lines the API logged. */
   readonly logged: ApiLogEntry[];
   api(path: string, call?: ApiCall): Promise<Response>;
+  /** A call to the given coordinator. */
+  apiOf(service: CoordinatorService, path: string, call?: ApiCall): Promise<Response>;
   /** Polls GET /v1/runs/:id until the run's status is one of `statuses`. */
   runReaches(runId: string, statuses: readonly string[], timeoutMs?: number): Promise<RunBody>;
   stop(): Promise<void>;
@@ -70,37 +75,46 @@ export async function startFixture(options: FixtureOptions = {}): Promise<Fixtur
     await writeFile(join(workflowsDir, `${name}.yaml`), text);
   }
   const redis = await startRedis();
-  const stores = fileStores(join(root, 'state'));
+  const stateDir = join(root, 'state');
+  const stores = fileStores(stateDir);
   const prefix = '{flowline-api-test}';
   const logged: ApiLogEntry[] = [];
-  await mkdir(join(root, 'coordinator'));
-  const service = await startCoordinatorService({
-    stores,
-    redisUrl: redis.url,
-    prefix,
-    port: 0,
-    host: '127.0.0.1',
-    tokenDigests: [tokenDigest(TOKEN)],
-    workflowsDir,
-    secrets: {},
-    tempDir: join(root, 'coordinator'),
-    log: (entry) => logged.push(entry),
-    ...(options.maxBodyBytes === undefined ? {} : { maxBodyBytes: options.maxBodyBytes }),
-  });
+  const services: CoordinatorService[] = [];
+  for (let i = 0; i < (options.coordinators ?? 1); i++) {
+    const tempDir = join(root, `coordinator-${i}`);
+    await mkdir(tempDir);
+    services.push(
+      await startCoordinatorService({
+        stores: i === 0 ? stores : fileStores(stateDir),
+        redisUrl: redis.url,
+        prefix,
+        port: 0,
+        host: '127.0.0.1',
+        tokenDigests: [tokenDigest(TOKEN)],
+        workflowsDir,
+        secrets: {},
+        tempDir,
+        log: (entry) => logged.push(entry),
+      }),
+    );
+  }
   const stopWorker = await startWorker(root, stores, redis.url, prefix);
+  const service = services[0]!;
   const api = (path: string, call: ApiCall = {}) => request(service.url, path, call);
   return {
     service,
+    services,
     url: service.url,
     root,
     redis,
     stores,
     logged,
     api,
+    apiOf: (other, path, call = {}) => request(other.url, path, call),
     runReaches: (runId, statuses, timeoutMs) => runReaches(api, runId, statuses, timeoutMs),
     async stop() {
       await stopWorker();
-      await service.close();
+      for (const each of services) await each.close();
       await redis.stop();
       await rm(root, { recursive: true, force: true });
     },
