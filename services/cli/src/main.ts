@@ -11,6 +11,7 @@ import { logsCommand } from './commands/logs-command.js';
 import { resumeCommand, retryCommand } from './commands/resume-command.js';
 import { runCommand } from './commands/run-command.js';
 import { runsCommand } from './commands/runs-command.js';
+import { serveCommand } from './commands/serve-command.js';
 import { statusCommand } from './commands/status-command.js';
 import { submitCommand } from './commands/submit-command.js';
 import { tokenCommand } from './commands/token-command.js';
@@ -30,6 +31,7 @@ export const COMMANDS: readonly Command[] = [
   statusCommand,
   cancelCommand,
   dlqCommand,
+  serveCommand,
   tokenCommand,
 ];
 
