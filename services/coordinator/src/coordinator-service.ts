@@ -118,10 +118,22 @@ function listen(app: Express, port: number, host: string): Promise<Server> {
   });
 }
 
-/** Stops accepting, ends idle keep-alive connections, and waits for requests in flight. */
+/** How long requests in flight may take to finish at close before their connections are cut. */
+const CLOSE_GRACE_MS = 10_000;
+
+/**
+ * Stops accepting, ends idle keep-alive connections, and waits for requests
+ * in flight, for at most CLOSE_GRACE_MS: a client that holds a connection
+ * open must not keep the process from stopping.
+ */
 function stopServer(server: Server): Promise<void> {
   return new Promise((resolve, reject) => {
-    server.close((error) => (error === undefined ? resolve() : reject(error)));
+    const cut = setTimeout(() => server.closeAllConnections(), CLOSE_GRACE_MS).unref();
+    server.close((error) => {
+      clearTimeout(cut);
+      if (error === undefined) resolve();
+      else reject(error);
+    });
     server.closeIdleConnections();
   });
 }

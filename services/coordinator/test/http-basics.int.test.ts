@@ -133,6 +133,23 @@ describe('OpenAPI document', () => {
     expect(document.paths['/v1/runs']?.['post']?.responses).toHaveProperty('401');
   });
 
+  it('has every $ref resolve to a component schema, and an operationId per operation', async () => {
+    const document = (await (await fx.api('/v1/openapi.json')).json()) as Document & {
+      components: { schemas: Record<string, unknown> };
+    };
+    const refs = JSON.stringify(document).match(/"\$ref":"[^"]*"/g) ?? [];
+    expect(refs.length).toBeGreaterThan(20);
+    for (const ref of new Set(refs)) {
+      const name = /#\/components\/schemas\/([A-Za-z]+)"$/.exec(ref)?.[1];
+      expect(name !== undefined && name in document.components.schemas ? ref : `unresolved ${ref}`).toBe(ref);
+    }
+    const ids = Object.values(document.paths).flatMap((operations) =>
+      Object.values(operations).map((operation) => (operation as { operationId?: string }).operationId),
+    );
+    expect(new Set(ids).size).toBe(ids.length);
+    expect(ids.every((id) => typeof id === 'string')).toBe(true);
+  });
+
   it('is itself behind the token', async () => {
     expect((await fx.api('/v1/openapi.json', { token: null })).status).toBe(401);
   });
