@@ -1,5 +1,6 @@
 import { type ChildProcessWithoutNullStreams, spawn } from 'node:child_process';
 import { once } from 'node:events';
+import { type AddressInfo, createServer } from 'node:net';
 import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -108,6 +109,38 @@ describe('flowline serve', () => {
     expect(await worker.exited).toBe(0);
     expect(coordinator.stderr()).not.toMatch(/error/);
   }, 60_000);
+});
+
+describe('flowline serve coordinator on a port that is taken', () => {
+  it('says so in one line and exits 1 instead of hanging on its open connections', async () => {
+    const holder = createServer();
+    await new Promise<void>((resolve) => holder.listen(0, '0.0.0.0', resolve));
+    const { port } = holder.address() as AddressInfo;
+    try {
+      const child = spawn(
+        process.execPath,
+        ['--conditions=@flowline/source', '--import', REGISTER, FLOWLINE, 'serve', 'coordinator'],
+        {
+          env: {
+            PATH: process.env['PATH'] ?? '/usr/bin:/bin',
+            REDIS_URL: redis.url,
+            FLOWLINE_REDIS_PREFIX: '{serve-taken}',
+            FLOWLINE_STATE_DIR: join(dir, 'taken'),
+            FLOWLINE_TMPDIR: dir,
+            PORT: String(port),
+            FLOWLINE_API_TOKENS: apiTokenEntry(newApiToken()),
+          },
+        },
+      );
+      let stderr = '';
+      child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+      const [code] = (await once(child, 'exit')) as [number | null];
+      expect(code).toBe(1);
+      expect(stderr).toMatch(/EADDRINUSE/);
+    } finally {
+      holder.close();
+    }
+  }, 30_000);
 });
 
 async function finished(get: () => Promise<Response>): Promise<Record<string, unknown>> {

@@ -51,65 +51,66 @@ export async function startCoordinatorService(options: CoordinatorServiceOptions
     prefix: options.prefix,
     ...(options.redisCluster === undefined ? {} : { cluster: options.redisCluster }),
   };
-  const dispatcher = await createStepDispatcher(target);
-  let board: BoardQueues;
+  // Everything opened so far is closed again, newest first, if a later part fails to start
+  // (a port in use must end the process, not leave it hanging on open connections).
+  const opened: (() => Promise<void>)[] = [];
+  const closeAll = async () => {
+    for (const close of opened.reverse()) await close();
+  };
   try {
-    board = await openBoardQueues(target);
+    const dispatcher = await createStepDispatcher(target);
+    opened.push(() => dispatcher.close());
+    const board: BoardQueues = await openBoardQueues(target);
+    opened.push(() => board.close());
+    const admission = await createRunAdmission(target);
+    opened.push(() => admission.close());
+    const { stores, secrets } = options;
+    const workflows = new WorkflowStore(stores.blobs, options.tempDir);
+    const coordinator = new RunCoordinator({
+      runs: stores.runs,
+      logs: stores.logs,
+      deadLetters: stores.deadLetters,
+      workflows,
+      dispatcher,
+      admission,
+      clock: Date.now,
+      secrets,
+    });
+    await coordinator.start();
+    const registry = new Registry();
+    collectDefaultMetrics({ register: registry, prefix: 'flowline_coordinator_' });
+    const app = createCoordinatorApp({
+      control: coordinator,
+      runs: stores.runs,
+      logs: stores.logs,
+      deadLetters: stores.deadLetters,
+      workflows,
+      depths: () => dispatcher.depths(),
+      ready: async () => {
+        await Promise.all([stores.ping(), board.ping()]);
+      },
+      tokenDigests: options.tokenDigests,
+      workflowsDir: options.workflowsDir,
+      secrets,
+      registry,
+      bullBoard: bullBoardHandler(board.queues),
+      ...(options.maxBodyBytes === undefined ? {} : { maxBodyBytes: options.maxBodyBytes }),
+      ...(options.log === undefined ? {} : { log: options.log }),
+    });
+    const server = await listen(app, options.port, options.host ?? '0.0.0.0');
+    opened.push(() => stopServer(server));
+    const { port } = server.address() as AddressInfo;
+    const shown = options.host === undefined || options.host === '0.0.0.0' ? '127.0.0.1' : options.host;
+    let closed: Promise<void> | undefined;
+    return {
+      url: `http://${shown.includes(':') ? `[${shown}]` : shown}:${port}`,
+      app,
+      close: () => (closed ??= closeAll()),
+    };
   } catch (error) {
-    await dispatcher.close();
+    await closeAll();
     throw error;
   }
-  const admission = await createRunAdmission(target);
-  const { stores, secrets } = options;
-  const workflows = new WorkflowStore(stores.blobs, options.tempDir);
-  const coordinator = new RunCoordinator({
-    runs: stores.runs,
-    logs: stores.logs,
-    deadLetters: stores.deadLetters,
-    workflows,
-    dispatcher,
-    admission,
-    clock: Date.now,
-    secrets,
-  });
-  await coordinator.start();
-  const registry = new Registry();
-  collectDefaultMetrics({ register: registry, prefix: 'flowline_coordinator_' });
-  const app = createCoordinatorApp({
-    control: coordinator,
-    runs: stores.runs,
-    logs: stores.logs,
-    deadLetters: stores.deadLetters,
-    workflows,
-    depths: () => dispatcher.depths(),
-    ready: async () => {
-      await Promise.all([stores.ping(), board.ping()]);
-    },
-    tokenDigests: options.tokenDigests,
-    workflowsDir: options.workflowsDir,
-    secrets,
-    registry,
-    bullBoard: bullBoardHandler(board.queues),
-    ...(options.maxBodyBytes === undefined ? {} : { maxBodyBytes: options.maxBodyBytes }),
-    ...(options.log === undefined ? {} : { log: options.log }),
-  });
-  const server = await listen(app, options.port, options.host ?? '0.0.0.0');
-  const { port } = server.address() as AddressInfo;
-  const shown = options.host === undefined || options.host === '0.0.0.0' ? '127.0.0.1' : options.host;
-  let closed: Promise<void> | undefined;
-  return {
-    url: `http://${shown.includes(':') ? `[${shown}]` : shown}:${port}`,
-    app,
-    close() {
-      closed ??= (async () => {
-        await stopServer(server);
-        await dispatcher.close();
-        await board.close();
-        await admission.close();
-      })();
-      return closed;
-    },
-  };
 }
 
 function listen(app: Express, port: number, host: string): Promise<Server> {
