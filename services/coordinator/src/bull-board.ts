@@ -6,14 +6,6 @@ import type { RequestHandler } from 'express';
 /** A BullMQ queue as bull-board takes it; the coordinator gets them from @flowline/queue-bullmq (openBoardQueues). */
 export type BoardQueue = ConstructorParameters<typeof BullMQAdapter>[0];
 
-/**
- * @bull-board/express pins its own @bull-board/api (9.10.1, beside our
- * 9.10.2), so TypeScript sees two declarations of one adapter type. The
- * express adapter only uses the API's types, never its code, so the cast
- * below is safe; aligning the two versions removes it.
- */
-type ServerAdapter = Parameters<typeof createBullBoard>[0]['serverAdapter'];
-
 /** Where the dashboard is mounted. */
 export const BULL_BOARD_PATH = '/admin/queues';
 
@@ -28,7 +20,7 @@ export function bullBoardHandler(queues: readonly BoardQueue[]): RequestHandler 
   serverAdapter.setBasePath(BULL_BOARD_PATH);
   createBullBoard({
     queues: queues.map((queue) => new BullMQAdapter(queue, { readOnlyMode: true, allowRetries: false })),
-    serverAdapter: serverAdapter as unknown as ServerAdapter,
+    serverAdapter,
     options: { uiConfig: { boardTitle: 'Flowline queues' } },
   });
   return serverAdapter.getRouter() as RequestHandler;
