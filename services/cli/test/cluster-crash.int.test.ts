@@ -1,8 +1,7 @@
-import { readFile, readdir } from 'node:fs/promises';
-
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import type { StoredEvent } from '@flowline/ports';
 import { type DynamoDbState, openDynamoDbState } from '@flowline/state-dynamodb';
+import { eventually, parentOf, processesWith } from '@flowline/test-servers';
 
 import { type ClusterProcesses, type ServiceProcess, startClusterProcesses } from './support/cluster-processes.js';
 
@@ -176,30 +175,4 @@ async function workerRunning(pid: number): Promise<ServiceProcess> {
     if (worker !== undefined) return worker;
   }
   throw new Error(`no worker runs process ${pid}`);
-}
-
-async function parentOf(pid: number): Promise<number> {
-  const status = await readFile(`/proc/${pid}/status`, 'utf8');
-  return Number(/^PPid:\s+(\d+)/m.exec(status)?.[1] ?? 0);
-}
-
-/** Pids whose command line contains `marker` (the host sees processes inside bubblewrap too). */
-async function processesWith(marker: string): Promise<number[]> {
-  const pids: number[] = [];
-  for (const entry of await readdir('/proc')) {
-    if (!/^\d+$/.test(entry)) continue;
-    const cmdline = await readFile(`/proc/${entry}/cmdline`, 'utf8').catch(() => '');
-    if (cmdline.split('\0').join(' ').includes(marker)) pids.push(Number(entry));
-  }
-  return pids;
-}
-
-async function eventually<T>(what: string, check: () => Promise<T | undefined>, timeoutMs = 30_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await check();
-    if (value !== undefined) return value;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 50));
-  }
 }
