@@ -41,6 +41,9 @@ const script = fc
   .array(operation, { minLength: 1, maxLength: 12 })
   .map((ops) => ops.map((op) => `{ ${op}; } 2>/dev/null || true`).join('\n'));
 
+/** Dozens of generated cases each, with real mounts and processes: seconds on a quiet machine, more on a busy CI runner. */
+const PROPERTY_TIMEOUT_MS = 120_000;
+
 describe('capture then apply reproduces the step’s tree (property)', () => {
   let base: { path: string; cleanup: () => Promise<void> };
   let blobs: DirBlobStore;
@@ -59,43 +62,51 @@ describe('capture then apply reproduces the step’s tree (property)', () => {
     return made;
   }
 
-  it('through the overlay (sandbox mode)', async () => {
-    await fc.assert(
-      fc.asyncProperty(script, script, async (setup, step) => {
-        const [workspace, applied, direct, layer] = (await dirs('W', 'applied', 'direct', 'layer')) as [
-          string,
-          string,
-          string,
-          string,
-        ];
-        runIn(workspace, setup);
-        copyTree(workspace, applied);
-        copyTree(workspace, direct);
-        const before = await listTree(workspace);
-        const upper = await runInOverlay(workspace, layer, step);
-        const changes = await changesFromOverlay(upper, workspace, blobs);
-        expect(await listTree(workspace)).toEqual(before);
-        runIn(direct, step);
-        await applyChangeSet(applied, changes, blobs);
-        expect(await listTree(applied)).toEqual(await listTree(direct));
-      }),
-      { numRuns: 60 },
-    );
-  });
+  it(
+    'through the overlay (sandbox mode)',
+    async () => {
+      await fc.assert(
+        fc.asyncProperty(script, script, async (setup, step) => {
+          const [workspace, applied, direct, layer] = (await dirs('W', 'applied', 'direct', 'layer')) as [
+            string,
+            string,
+            string,
+            string,
+          ];
+          runIn(workspace, setup);
+          copyTree(workspace, applied);
+          copyTree(workspace, direct);
+          const before = await listTree(workspace);
+          const upper = await runInOverlay(workspace, layer, step);
+          const changes = await changesFromOverlay(upper, workspace, blobs);
+          expect(await listTree(workspace)).toEqual(before);
+          runIn(direct, step);
+          await applyChangeSet(applied, changes, blobs);
+          expect(await listTree(applied)).toEqual(await listTree(direct));
+        }),
+        { numRuns: 60 },
+      );
+    },
+    PROPERTY_TIMEOUT_MS,
+  );
 
-  it('by comparing snapshots (no-sandbox mode)', async () => {
-    await fc.assert(
-      fc.asyncProperty(script, script, async (setup, step) => {
-        const [workspace, applied] = (await dirs('W', 'applied')) as [string, string];
-        runIn(workspace, setup);
-        copyTree(workspace, applied);
-        const before = await snapshotTree(workspace);
-        runIn(workspace, step);
-        const changes = await changesFromSnapshots(workspace, before, await snapshotTree(workspace), blobs);
-        await applyChangeSet(applied, changes, blobs);
-        expect(await listTree(applied)).toEqual(await listTree(workspace));
-      }),
-      { numRuns: 100 },
-    );
-  });
+  it(
+    'by comparing snapshots (no-sandbox mode)',
+    async () => {
+      await fc.assert(
+        fc.asyncProperty(script, script, async (setup, step) => {
+          const [workspace, applied] = (await dirs('W', 'applied')) as [string, string];
+          runIn(workspace, setup);
+          copyTree(workspace, applied);
+          const before = await snapshotTree(workspace);
+          runIn(workspace, step);
+          const changes = await changesFromSnapshots(workspace, before, await snapshotTree(workspace), blobs);
+          await applyChangeSet(applied, changes, blobs);
+          expect(await listTree(applied)).toEqual(await listTree(workspace));
+        }),
+        { numRuns: 100 },
+      );
+    },
+    PROPERTY_TIMEOUT_MS,
+  );
 });
