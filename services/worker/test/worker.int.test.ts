@@ -192,6 +192,10 @@ describe('the worker process', () => {
   }, 60_000);
 
   it('past WORKER_SHUTDOWN_GRACE hands the step back to the queue, kills it, and exits 0', async () => {
+    // An earlier test's cancelled attempt may still be reporting: start from a queue with nothing active.
+    await eventually('the queue to be idle', async () =>
+      (await dispatcher.depths())['shell']?.active === 0 ? true : undefined,
+    );
     const worker = await startWorker({ WORKER_SHUTDOWN_GRACE: '500ms' });
     const runId = await submit(sleeper('60.5129'));
     await eventually('the step to start', async () =>
