@@ -1,16 +1,16 @@
-import { type ChildProcessWithoutNullStreams, spawn } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import { once } from 'node:events';
 import { type AddressInfo, createServer } from 'node:net';
 import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
 
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { type RedisServer, startRedis } from '@flowline/test-servers';
 
 import { apiTokenEntry, newApiToken } from '../src/commands/token-command.js';
+import { serve } from './support/cluster-processes.js';
 
 const REGISTER = new URL('../../../libs/store-fs/src/test-support/register-swc.mjs', import.meta.url).href;
 const FLOWLINE = fileURLToPath(new URL('./support/flowline-source.ts', import.meta.url));
@@ -27,30 +27,6 @@ steps:
 outputs:
   greeting: "{{steps.greet.outputs.greeting}}"
 `;
-
-interface Service {
-  readonly child: ChildProcessWithoutNullStreams;
-  readonly firstLine: string;
-  readonly exited: Promise<number | null>;
-  stderr(): string;
-}
-
-/** `flowline serve <service>` as a process on the source; resolves with its first line on stdout. */
-async function serve(service: string, env: Record<string, string>): Promise<Service> {
-  const child = spawn(
-    process.execPath,
-    ['--conditions=@flowline/source', '--import', REGISTER, FLOWLINE, 'serve', service],
-    {
-      env: { PATH: process.env['PATH'] ?? '/usr/bin:/bin', ...env },
-    },
-  );
-  let stderr = '';
-  child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
-  const exited = once(child, 'exit').then(([code]) => code as number | null);
-  const line = await createInterface({ input: child.stdout })[Symbol.asyncIterator]().next();
-  if (line.done === true) throw new Error(`flowline serve ${service} exited: ${stderr}`);
-  return { child, firstLine: line.value, exited, stderr: () => stderr };
-}
 
 let redis: RedisServer;
 let dir: string;
@@ -107,7 +83,7 @@ describe('flowline serve', () => {
     }
     expect(await coordinator.exited).toBe(0);
     expect(await worker.exited).toBe(0);
-    expect(coordinator.stderr()).not.toMatch(/error/);
+    expect(coordinator.output()).not.toMatch(/error/);
   }, 60_000);
 });
 

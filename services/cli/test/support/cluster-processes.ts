@@ -128,7 +128,7 @@ function environment(
 }
 
 /** `flowline serve <service>` on the source; resolves with its first line on stdout (its ready line). */
-async function serve(service: 'coordinator' | 'worker', env: Record<string, string>): Promise<ServiceProcess> {
+export async function serve(service: 'coordinator' | 'worker', env: Record<string, string>): Promise<ServiceProcess> {
   const child = spawn(
     process.execPath,
     ['--conditions=@flowline/source', '--import', REGISTER, FLOWLINE, 'serve', service],
