@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 
 import { createStepDispatcher } from '@flowline/queue-bullmq';
+import { eventually, processesWith } from '@flowline/test-servers';
 import type { WorkflowBundle } from '@flowline/workflow';
 
 import { RunCoordinator } from './run-coordinator.js';
@@ -168,13 +169,18 @@ steps:
   });
 
   it('cancels a running run: the step stops early and the run ends cancelled; a finished run cannot be cancelled', async () => {
-    const slow = bundle('slow', 'version: 1\nname: slow\nsteps:\n  - { id: nap, type: shell, run: "sleep 30" }\n');
+    const slow = bundle('slow', 'version: 1\nname: slow\nsteps:\n  - { id: nap, type: shell, run: "sleep 30.4242" }\n');
     await cluster.coordinator.submit({ runId: 'cancel-1', bundle: slow, inputs: {} });
-    await waitFor(async () => startsOf(await cluster.runs.readEvents('cancel-1'), 'nap') === 0 && (await workerBusy()));
+    await eventually(
+      'the step to start',
+      async () =>
+        startsOf(await cluster.runs.readEvents('cancel-1'), 'nap') === 0 && (await workerBusy()) ? true : undefined,
+      10_000,
+    );
     const began = Date.now();
     await cluster.coordinator.cancel('cancel-1');
     expect((await cluster.finished('cancel-1')).status).toBe('cancelled');
-    await waitFor(async () => !(await workerBusy()));
+    await eventually('the step to stop', async () => ((await workerBusy()) ? undefined : true), 10_000);
     expect(Date.now() - began).toBeLessThan(5_000);
     await expect(cluster.coordinator.cancel('cancel-1')).rejects.toMatchObject({ code: 'run_finished' });
     await expect(cluster.coordinator.cancel('no-such-run')).rejects.toMatchObject({ code: 'unknown_run' });
@@ -254,16 +260,7 @@ function span(events: Events): { start: number; end: number } {
   return { start: Math.min(...ats.map((e) => e.at)), end: Math.max(...ats.map((e) => e.at)) };
 }
 
-/** Whether a `sleep 30` started by a worker is alive (the cancelled step's process). */
+/** Whether the cancelled step's `sleep` is alive. */
 async function workerBusy(): Promise<boolean> {
-  const { execFile } = await import('node:child_process');
-  return new Promise((resolve) => execFile('pgrep', ['-f', '^sleep 30$'], (error) => resolve(error === null)));
-}
-
-async function waitFor(condition: () => Promise<boolean>, timeoutMs = 10_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!(await condition())) {
-    if (Date.now() > deadline) throw new Error('condition not met in time');
-    await new Promise((r) => setTimeout(r, 25));
-  }
+  return (await processesWith('sleep 30.4242')).length > 0;
 }
