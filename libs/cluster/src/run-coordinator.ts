@@ -155,9 +155,8 @@ export class RunCoordinator implements ClusterControl {
 
   /** Cancels a running run: queued attempts are withdrawn, running ones are told to stop. */
   async cancel(runId: string, reason = 'cancelled'): Promise<RunRecord> {
-    const queued = await this.deps.runs.get(runId);
-    if (queued?.status === 'queued') return this.cancelQueued(queued, reason);
     const view = await this.require(runId);
+    if (view.record.status === 'queued') return this.cancelQueued(view.record, reason);
     if (view.state.status !== 'running') {
       throw new FlowlineError('run_finished', `run ${runId} already ${view.state.status}`);
     }
