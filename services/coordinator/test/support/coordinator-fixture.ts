@@ -6,8 +6,7 @@ import { StepWorker, WorkflowStore } from '@flowline/cluster';
 import { loadExecutorConfig } from '@flowline/executors';
 import { createStepConsumer } from '@flowline/queue-bullmq';
 import { createSandbox } from '@flowline/sandbox';
-import type { ClusterStores } from '@flowline/service-config';
-import { FileRunStateStore, FileStepLogStore, FsBlobStore, FsDeadLetterStore, FsStepCache } from '@flowline/store-fs';
+import { type ClusterStores, openClusterStores, parseServiceConfig } from '@flowline/service-config';
 import { type RedisServer, startRedis } from '@flowline/test-servers';
 
 import { type ApiLogEntry, type CoordinatorService, startCoordinatorService, tokenDigest } from '../../src/index.js';
@@ -76,7 +75,7 @@ export async function startFixture(options: FixtureOptions = {}): Promise<Fixtur
   }
   const redis = await startRedis();
   const stateDir = join(root, 'state');
-  const stores = fileStores(stateDir);
+  const stores = await fileStores(redis.url, stateDir, root);
   const prefix = '{flowline-api-test}';
   const logged: ApiLogEntry[] = [];
   const services: CoordinatorService[] = [];
@@ -85,7 +84,7 @@ export async function startFixture(options: FixtureOptions = {}): Promise<Fixtur
     await mkdir(tempDir);
     services.push(
       await startCoordinatorService({
-        stores: i === 0 ? stores : fileStores(stateDir),
+        stores: i === 0 ? stores : await fileStores(redis.url, stateDir, tempDir),
         redisUrl: redis.url,
         prefix,
         port: 0,
@@ -121,16 +120,15 @@ export async function startFixture(options: FixtureOptions = {}): Promise<Fixtur
   };
 }
 
-function fileStores(stateDir: string): ClusterStores {
-  return {
-    runs: new FileRunStateStore(stateDir),
-    logs: new FileStepLogStore(stateDir),
-    deadLetters: new FsDeadLetterStore(stateDir),
-    blobs: new FsBlobStore(stateDir),
-    cache: new FsStepCache(stateDir),
-    ping: () => Promise.resolve(),
-    close: () => Promise.resolve(),
+/** The file stores exactly as `flowline serve coordinator` opens them (FLOWLINE_STATE=file). */
+function fileStores(redisUrl: string, stateDir: string, tempDir: string): Promise<ClusterStores> {
+  const env = {
+    REDIS_URL: redisUrl,
+    FLOWLINE_STATE_DIR: stateDir,
+    FLOWLINE_TMPDIR: tempDir,
+    FLOWLINE_API_TOKENS: tokenDigest(TOKEN),
   };
+  return openClusterStores(parseServiceConfig(env, 'coordinator'));
 }
 
 async function startWorker(root: string, stores: ClusterStores, redisUrl: string, prefix: string) {
