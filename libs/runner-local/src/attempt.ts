@@ -39,7 +39,7 @@ export interface AttemptInput {
  * reach the workspace (and the cache). `files_changed` lists them.
  */
 export async function runAttempt(deps: RunnerDeps, input: AttemptInput): Promise<StepOutcome> {
-  const executor = executorFor(input.rendered.type);
+  const executor = deps.executorFor?.(input.rendered) ?? executorFor(input.rendered.type);
   const cacheKey = await cacheKeyOf(deps, input, executor.version);
   if (cacheKey !== undefined) {
     const hit = await restoreFromCache(deps, input, cacheKey);

@@ -1,4 +1,5 @@
-import type { ExecutorConfig } from '@flowline/executors';
+import type { RenderedStep } from '@flowline/engine';
+import type { ExecutedStepType, Executor, ExecutorConfig } from '@flowline/executors';
 import type { BlobStore, RunStateStore, StepCache, StepLogStore } from '@flowline/ports';
 import type { Sandbox } from '@flowline/sandbox';
 
@@ -16,4 +17,9 @@ export interface RunnerDeps {
   readonly tempDir: string;
   /** Warnings for the user (a corrupt cache entry, unsandboxed steps). */
   readonly warn: (message: string) => void;
+  /**
+   * Picks the executor for a rendered step; the catalogue's by type when
+   * unset. `flowline test` sets it to stand mocks in for chosen steps.
+   */
+  readonly executorFor?: (step: RenderedStep & { readonly type: ExecutedStepType }) => Executor;
 }
