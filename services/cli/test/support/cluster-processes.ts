@@ -4,7 +4,6 @@ import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
-import { fileURLToPath } from 'node:url';
 
 import {
   type DynaliteServer,
@@ -16,9 +15,7 @@ import {
 } from '@flowline/test-servers';
 
 import { apiTokenEntry, newApiToken } from '../../src/commands/token-command.js';
-
-const REGISTER = new URL('../../../../libs/store-fs/src/test-support/register-swc.mjs', import.meta.url).href;
-const FLOWLINE = fileURLToPath(new URL('./flowline-source.ts', import.meta.url));
+import { FLOWLINE_SOURCE_ARGS } from './flowline-process.js';
 
 /** A `flowline serve` process. */
 export interface ServiceProcess {
@@ -129,13 +126,9 @@ function environment(
 
 /** `flowline serve <service>` on the source; resolves with its first line on stdout (its ready line). */
 export async function serve(service: 'coordinator' | 'worker', env: Record<string, string>): Promise<ServiceProcess> {
-  const child = spawn(
-    process.execPath,
-    ['--conditions=@flowline/source', '--import', REGISTER, FLOWLINE, 'serve', service],
-    {
-      env: { PATH: process.env['PATH'] ?? '/usr/bin:/bin', ...env },
-    },
-  );
+  const child = spawn(process.execPath, [...FLOWLINE_SOURCE_ARGS, 'serve', service], {
+    env: { PATH: process.env['PATH'] ?? '/usr/bin:/bin', ...env },
+  });
   let output = '';
   child.stderr.on('data', (chunk: Buffer) => (output += chunk.toString()));
   const exited = once(child, 'exit').then(([code]) => code as number | null);
