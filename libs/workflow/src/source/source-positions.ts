@@ -35,6 +35,13 @@ export class SourcePositions {
     return this.spanOfRange(found.node?.range ?? keyRange ?? this.document.range);
   }
 
+  /** Source offsets `[start, end)` of the value at `path`, or undefined when the path is not in the text. */
+  valueOffsets(path: ValuePath): readonly [number, number] | undefined {
+    const found = this.find(path);
+    const range = found.complete ? found.node?.range : undefined;
+    return range ? [range[0], range[1]] : undefined;
+  }
+
   /** The span of the key holding `path`'s last segment (for "unknown field" errors). */
   keySpan(path: ValuePath): SourceSpan {
     const found = this.find(path);

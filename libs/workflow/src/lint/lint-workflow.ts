@@ -1,0 +1,36 @@
+import { type Diagnostic, compareDiagnostics } from '@flowline/core';
+
+import type { WorkflowDefinition } from '../definition/workflow-definition.js';
+import { DiagnosticSink } from '../diagnostics.js';
+import { type LoadWorkflowOptions, loadWorkflow } from '../load-workflow.js';
+import { parseSource } from '../source/parse-source.js';
+import { runRule } from './lint-context.js';
+import type { LintRule } from './lint-rule.js';
+import { LINT_RULES } from './rules/index.js';
+
+export interface LintWorkflowOptions extends LoadWorkflowOptions {
+  /** The rules to run; the whole catalogue by default. */
+  readonly rules?: readonly LintRule[];
+}
+
+/**
+ * Validation first: an invalid workflow reports its validation diagnostics
+ * and no rule runs (rules may assume a valid, compiled workflow). A valid one
+ * reports validation warnings plus every rule's findings, at their default
+ * severities, sorted by place. Suppressions and configuration apply above this.
+ */
+export function lintWorkflow(text: string, options: LintWorkflowOptions): Diagnostic[] {
+  const loaded = loadWorkflow(text, options);
+  if (!loaded.ok) return [...loaded.diagnostics];
+  const source = parseSource(text, new DiagnosticSink(options.file), options.limits);
+  if (source === undefined) return [...loaded.diagnostics];
+  const lintSource = {
+    file: options.file,
+    text,
+    definition: source.value as unknown as WorkflowDefinition,
+    workflow: loaded.workflow,
+    positions: source.positions,
+  };
+  const findings = (options.rules ?? LINT_RULES).flatMap((rule) => runRule(rule, lintSource));
+  return [...loaded.diagnostics, ...findings].sort(compareDiagnostics);
+}

@@ -1,0 +1,3 @@
+import type { LintRule } from '../lint-rule.js';
+
+export const SECURITY_RULES: readonly LintRule[] = [];
