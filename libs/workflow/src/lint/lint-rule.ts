@@ -11,11 +11,10 @@ export type LintCategory = 'logic' | 'performance' | 'security' | 'best-practice
 export type LintSeverity = 'error' | 'warning';
 
 /**
- * One rule of the catalogue. A rule only looks: it reads the workflow that
- * validation already accepted and reports findings through the context.
- * Rules never see invalid workflows (validation errors come first).
+ * What the catalogue, the docs and SARIF say about a rule: everything but its
+ * check. The suppression diagnostics (meta-rules.ts) are described this way too.
  */
-export interface LintRule {
+export interface LintRuleDescription {
   /** Stable, kebab-case, e.g. `curl-pipe-shell`; what suppressions and config name. */
   readonly id: string;
   readonly category: LintCategory;
@@ -31,6 +30,14 @@ export interface LintRule {
     /** The same snippet fixed. */
     readonly good?: string;
   };
+}
+
+/**
+ * One rule of the catalogue. A rule only looks: it reads the workflow that
+ * validation already accepted and reports findings through the context.
+ * Rules never see invalid workflows (validation errors come first).
+ */
+export interface LintRule extends LintRuleDescription {
   check(context: LintContext): void;
 }
 
