@@ -1,1 +1,10 @@
-export {};
+export { type Failure } from './expect/check-expectations.js';
+export { findTestFiles } from './load/find-test-files.js';
+export { type LoadedTestFile, loadTestFile } from './load/load-test-file.js';
+export { readTestFile } from './parse/read-test-file.js';
+export { jsonReport } from './report/json-report.js';
+export { junitReport } from './report/junit-report.js';
+export { NO_PAINT, type Paint, prettyCase, prettyFile, prettyReport, prettySummary } from './report/pretty-report.js';
+export { type CaseResult, type TestEnvironment, runCase } from './run/run-case.js';
+export { type FileResult, type LoadedSuite, type SuiteResult, runSuite } from './run/run-suite.js';
+export type { TestCase, TestFile } from './spec/test-spec.js';
