@@ -106,12 +106,32 @@ export const NETWORK_WITHOUT_COMMENT: LintRule = {
 };
 
 function reportUnexplained(context: LintContext, place: { path: ValuePath; stepId?: string; where: string }): void {
-  if (context.commentsNear(place.path).some((comment) => EXPLAINS.test(comment))) return;
+  const comments = [...context.commentsNear(place.path), ...commentsAtKey(context, place.path.slice(0, -1))];
+  if (comments.some((comment) => EXPLAINS.test(explanation(comment)))) return;
   context.report({
     message: `${place.where}: sandbox.network: true without a comment saying what it reaches and why; steps run offline unless they need otherwise`,
     path: place.path,
     ...(place.stepId === undefined ? {} : { stepId: place.stepId }),
   });
+}
+
+/**
+ * The comments around the `sandbox:` key (its line and the comment lines just
+ * above), for the block form where the explanation sits above `sandbox:`
+ * rather than above `network: true`.
+ */
+function commentsAtKey(context: LintContext, path: ValuePath): string[] {
+  const line = context.positions.keySpan(path).line;
+  const comments = [/ #(.*)$/.exec(context.lines[line - 1] ?? '')?.[1] ?? ''];
+  for (let n = line - 2; n >= 0 && /^\s*#/.test(context.lines[n] ?? ''); n--) comments.push(context.lines[n]!);
+  return comments.map((comment) => comment.replace(/^\s*#/, '').trim());
+}
+
+/** A suppression comment explains only through its reason (`-- why`), not by being there. */
+function explanation(comment: string): string {
+  if (!comment.startsWith('flowline-lint-')) return comment;
+  const reason = comment.indexOf('--');
+  return reason === -1 ? '' : comment.slice(reason + 2);
 }
 
 /** Hosts on this machine: plain http to them never crosses a network. */

@@ -46,6 +46,7 @@ function reportCredentials(context: LintContext, patterns: readonly CredentialPa
     });
   };
   for (const [path, value] of workflowStrings(context)) {
+    if (context.positions.aliasAt(path) !== undefined) continue; // reported where the anchor writes it
     for (const match of credentialsIn(path, value, patterns)) {
       report(path, match, context.spanOf(path, match.credential), describePath(context, path));
     }
