@@ -20,7 +20,7 @@ const FLAGS = String.raw`(?:\s+-[\w-]+(?:=\S+)?)*\s*$`;
 
 const EXPENSIVE: readonly { readonly pattern: RegExp; readonly files: readonly string[] }[] = [
   { pattern: new RegExp(`^npm (?:ci|install|i)${FLAGS}`), files: ['package-lock.json'] },
-  { pattern: new RegExp(`^yarn install${FLAGS}`), files: ['yarn.lock'] },
+  { pattern: new RegExp(`^yarn(?: install)?${FLAGS}`), files: ['yarn.lock'] },
   { pattern: new RegExp(`^pnpm (?:install|i)${FLAGS}`), files: ['pnpm-lock.yaml'] },
   { pattern: /^(?:python3? -m )?pip3? install\b/, files: ['requirements*.txt'] },
   { pattern: /^poetry install\b/, files: ['poetry.lock'] },

@@ -1,3 +1,15 @@
 import type { LintRule } from '../lint-rule.js';
+import { agentWithoutMaxTurns, forEachUnbounded, missingTimeout, timeoutTooLarge } from './perf-bounds-rules.js';
+import { uncachedExpensiveStep } from './perf-cache-rules.js';
+import { serialChain, tooManySteps } from './perf-shape-rules.js';
 
-export const PERFORMANCE_RULES: readonly LintRule[] = [];
+/** Rules that find runs slower or costlier than they need to be, or unbounded. */
+export const PERFORMANCE_RULES: readonly LintRule[] = [
+  uncachedExpensiveStep,
+  forEachUnbounded,
+  missingTimeout,
+  timeoutTooLarge,
+  agentWithoutMaxTurns,
+  serialChain,
+  tooManySteps,
+];
