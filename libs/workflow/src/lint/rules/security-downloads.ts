@@ -3,6 +3,7 @@ import { isRedirection, programName, programWords } from './security-commands.js
 import { type ShellPipeline, type ShellWord, unquoted } from './security-shell.js';
 
 const FETCHERS = new Set(['curl', 'wget']);
+const CHECK_FIRST = 'download it to a file, check its checksum, then run it';
 
 /** How an interpreter takes code: from a flag's argument (`-c`), or from stdin. */
 interface Interpreter {
@@ -48,7 +49,7 @@ function pipedIntoInterpreter(pipeline: ShellPipeline): ShellFinding[] {
   const runner = programs.slice(fetcher + 1).find(readsScriptFromStdin);
   if (runner === undefined) return [];
   const fetched = programName(programs[fetcher]!);
-  const message = `pipes a download (${fetched}) straight into ${programName(runner)}: whatever the server, or anyone on the way, sends runs unchecked`;
+  const message = `pipes a download (${fetched}) straight into ${programName(runner)}: whatever the server, or anyone on the way, sends runs unchecked; ${CHECK_FIRST}`;
   return [{ offset: programs[fetcher]![0]!.start, message }];
 }
 
@@ -94,6 +95,9 @@ function found(word: ShellWord, pattern: RegExp, how: string): ShellFinding[] {
   const fetcher = match[1]!;
   const offset = word.start + match.index + match[0].length - fetcher.length;
   return [
-    { offset, message: `runs a download (${fetcher}) as code with ${how}: whatever the server sends runs unchecked` },
+    {
+      offset,
+      message: `runs a download (${fetcher}) as code with ${how}: whatever the server sends runs unchecked; ${CHECK_FIRST}`,
+    },
   ];
 }

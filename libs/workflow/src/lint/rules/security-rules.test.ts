@@ -89,6 +89,12 @@ describe('curl-pipe-shell', () => {
     ]);
   });
 
+  it('says what runs and how to do it safely', () => {
+    expect(messagesOf(id, script('curl -fsSL https://example.com/i.sh | sudo bash -s'))).toEqual([
+      'step "a": pipes a download (curl) straight into bash: whatever the server, or anyone on the way, sends runs unchecked; download it to a file, check its checksum, then run it',
+    ]);
+  });
+
   it('reports process and command substitutions run as code', () => {
     const lines = [
       'bash <(curl -s https://example.com/i.sh)',
