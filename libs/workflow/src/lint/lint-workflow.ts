@@ -1,5 +1,6 @@
 import { type Diagnostic, compareDiagnostics } from '@flowline/core';
 
+import type { CompiledWorkflow } from '../compile/compiled-workflow.js';
 import type { WorkflowDefinition } from '../definition/workflow-definition.js';
 import { DiagnosticSink } from '../diagnostics.js';
 import { type LoadWorkflowOptions, loadWorkflow } from '../load-workflow.js';
@@ -17,20 +18,25 @@ export interface LintWorkflowOptions extends LoadWorkflowOptions {
  * Validation first: an invalid workflow reports its validation diagnostics
  * and no rule runs (rules may assume a valid, compiled workflow). A valid one
  * reports validation warnings plus every rule's findings, at their default
- * severities, sorted by place. Suppressions and configuration apply above this.
+ * severities, sorted by place. Suppressions and configuration apply above this
+ * (lint-text.ts).
  */
 export function lintWorkflow(text: string, options: LintWorkflowOptions): Diagnostic[] {
   const loaded = loadWorkflow(text, options);
   if (!loaded.ok) return [...loaded.diagnostics];
+  return [...loaded.diagnostics, ...runRules(text, loaded.workflow, options)].sort(compareDiagnostics);
+}
+
+/** The rules' findings on a workflow that validation accepted (`workflow` compiled from `text`). */
+export function runRules(text: string, workflow: CompiledWorkflow, options: LintWorkflowOptions): Diagnostic[] {
   const source = parseSource(text, new DiagnosticSink(options.file), options.limits);
-  if (source === undefined) return [...loaded.diagnostics];
+  if (source === undefined) return [];
   const lintSource = {
     file: options.file,
     text,
     definition: source.value as unknown as WorkflowDefinition,
-    workflow: loaded.workflow,
+    workflow,
     positions: source.positions,
   };
-  const findings = (options.rules ?? LINT_RULES).flatMap((rule) => runRule(rule, lintSource));
-  return [...loaded.diagnostics, ...findings].sort(compareDiagnostics);
+  return (options.rules ?? LINT_RULES).flatMap((rule) => runRule(rule, lintSource));
 }
