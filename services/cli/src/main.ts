@@ -7,6 +7,7 @@ import type { Command, ParsedCommand } from './command.js';
 import { cancelCommand } from './commands/cancel-command.js';
 import { dlqCommand } from './commands/dlq-command.js';
 import { graphCommand } from './commands/graph-command.js';
+import { lintCommand } from './commands/lint-command.js';
 import { logsCommand } from './commands/logs-command.js';
 import { resumeCommand, retryCommand } from './commands/resume-command.js';
 import { runCommand } from './commands/run-command.js';
@@ -21,6 +22,7 @@ import { VERSION } from './version.js';
 /** Every subcommand, in the order `flowline --help` lists them. */
 export const COMMANDS: readonly Command[] = [
   validateCommand,
+  lintCommand,
   graphCommand,
   runCommand,
   resumeCommand,
