@@ -123,6 +123,7 @@ describe('templates/fix-type-errors.yaml on the ts-type-errors fixture', () => {
       );
       expect(prompts.get('src/orders.ts')).toContain("TS7006 Parameter 'line' implicitly has an 'any' type.");
       expect(prompts.get('src/orders.ts')).not.toContain('quantity');
+      expect(prompts.get('src/report.ts')).toContain('Do not silence the compiler: no `any`, no `@ts-ignore`');
 
       const text = await report();
       expect(text).toContain('# Type errors: 8 before, 0 after');
