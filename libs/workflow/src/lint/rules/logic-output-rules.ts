@@ -1,5 +1,6 @@
 import type { ShellStepDefinition } from '../../definition/workflow-definition.js';
-import type { LintContext, LintRule } from '../lint-rule.js';
+import type { LintRule } from '../lint-rule.js';
+import { scriptSpan, withoutComments } from './perf-commands.js';
 import { StepReads } from './step-facts.js';
 
 /** `$FLOWLINE_OUTPUT` or `${FLOWLINE_OUTPUT}` in a script: it hands outputs back. */
@@ -33,12 +34,12 @@ export const unusedOutputs: LintRule = {
     const reads = StepReads.of(context.workflow);
     context.definition.steps.forEach((step, index) => {
       if (step.type !== 'shell' || reads.isRead(step.id, 'outputs')) return;
-      const where = outputsWritten(context, step, index);
+      const where = outputsWritten(step, index);
       if (where === undefined) return;
       context.report({
         message: `step "${step.id}": ${where.what}, but no template reads steps.${step.id}.outputs; read them (a later step or the workflow outputs) or stop writing them`,
         path: where.path,
-        ...(where.needle === undefined ? {} : { at: context.spanOf(where.path, where.needle) }),
+        ...(where.needle === undefined ? {} : { at: scriptSpan(context, where.path, where.needle) }),
         stepId: step.id,
       });
     });
@@ -46,14 +47,13 @@ export const unusedOutputs: LintRule = {
 };
 
 function outputsWritten(
-  context: LintContext,
   step: ShellStepDefinition,
   index: number,
 ): { what: string; path: (string | number)[]; needle?: string } | undefined {
   if (step.outputs_from !== undefined) {
     return { what: `hands back outputs from ${step.outputs_from}`, path: ['steps', index, 'outputs_from'] };
   }
-  const written = WRITES_OUTPUT.exec(step.run);
+  const written = WRITES_OUTPUT.exec(withoutComments(step.run));
   if (written === null) return undefined;
   return { what: 'writes outputs to $FLOWLINE_OUTPUT', path: ['steps', index, 'run'], needle: written[0] };
 }

@@ -298,6 +298,25 @@ describe('unused-outputs', () => {
     ]);
   });
 
+  it('looks past comment lines, for whether outputs are written and where', () => {
+    const commentOnly = steps(
+      '  - id: m',
+      '    type: shell',
+      '    run: |',
+      '      # no $FLOWLINE_OUTPUT here',
+      '      make',
+    );
+    const commentFirst = steps(
+      '  - id: m',
+      '    type: shell',
+      '    run: |',
+      '      # writes $FLOWLINE_OUTPUT',
+      '      echo n=1 >> $FLOWLINE_OUTPUT',
+    );
+    expect(places(rule, commentOnly)).toEqual([]);
+    expect(places(rule, commentFirst)).toEqual(['7:19 unused-outputs']);
+  });
+
   it('reports outputs_from nobody reads, at its value', () => {
     const yaml = steps('  - id: scan', '    type: shell', '    run: ./scan > out.json', '    outputs_from: out.json');
     expect(places(rule, yaml)).toEqual(['6:19 unused-outputs']);

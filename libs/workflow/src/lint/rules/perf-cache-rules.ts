@@ -1,5 +1,5 @@
 import type { LintRule } from '../lint-rule.js';
-import { expensiveCommand, hasSideEffects } from './perf-commands.js';
+import { commandOffset, expensiveCommand, hasSideEffects, scriptSpan } from './perf-commands.js';
 import { compiledStep } from './step-facts.js';
 
 export const uncachedExpensiveStep: LintRule = {
@@ -45,7 +45,7 @@ export const uncachedExpensiveStep: LintRule = {
       context.report({
         message: `step "${step.id}": runs ${command.text} every time; enable the cache (cache: { enabled: true, files: [${files}] }) so an unchanged workspace reuses the result`,
         path,
-        at: context.spanOf(path, command.text),
+        at: scriptSpan(context, path, command.command, commandOffset),
         stepId: step.id,
       });
     });

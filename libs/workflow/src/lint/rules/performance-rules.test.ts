@@ -4,7 +4,7 @@ import type { LintRule } from '../lint-rule.js';
 import { lintYaml, placesOf } from '../test-support/lint-yaml.js';
 import { agentWithoutMaxTurns, forEachUnbounded, missingTimeout, timeoutTooLarge } from './perf-bounds-rules.js';
 import { uncachedExpensiveStep } from './perf-cache-rules.js';
-import { expensiveCommand, hasSideEffects } from './perf-commands.js';
+import { commandOffset, expensiveCommand, hasSideEffects } from './perf-commands.js';
 import { STEP_LIMIT, serialChain, tooManySteps } from './perf-shape-rules.js';
 import { PERFORMANCE_RULES } from './performance-rules.js';
 
@@ -70,8 +70,15 @@ describe('expensiveCommand', () => {
     'npm test',
     'docker build -t app .',
     'yarn test',
+    'tsc=$(command -v tsc)',
   ])('finds none in %j', (script) => {
     expect(expensiveCommand(script)).toBeUndefined();
+  });
+
+  it('places a command where it runs, not in a comment or an argument', () => {
+    const script = '  # npm ci first\n  echo "npm ci" && npm ci\n';
+    expect(commandOffset(script, 'npm ci')).toBe(script.lastIndexOf('npm ci'));
+    expect(commandOffset('  echo npm ci\n', 'npm ci')).toBe(-1);
   });
 
   it('sees effects outside the workspace', () => {
@@ -91,6 +98,17 @@ describe('uncached-expensive-step', () => {
     expect(messages(rule, yaml)).toEqual([
       'step "install": runs npm ci every time; enable the cache (cache: { enabled: true, files: [package-lock.json] }) so an unchanged workspace reuses the result',
     ]);
+  });
+
+  it('reports the command where it runs, not where a comment names it', () => {
+    const yaml = steps(
+      '  - id: install',
+      '    type: shell',
+      '    run: |',
+      '      # npm ci --no-audit is fast',
+      '      npm ci --no-audit',
+    );
+    expect(places(rule, yaml)).toEqual(['7:7 uncached-expensive-step']);
   });
 
   it('reports a build whose step has if, for_each and network', () => {
