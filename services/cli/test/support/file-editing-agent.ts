@@ -1,3 +1,4 @@
+import { existsSync } from 'node:fs';
 import { isAbsolute, join } from 'node:path';
 
 import {
@@ -24,9 +25,11 @@ export type EditPlanner = (prompt: string) => readonly AgentEdit[];
 /**
  * A scripted model for end-to-end runs whose agent steps fan out: requests
  * from parallel CLIs interleave, so each reply is computed from the request
- * itself rather than from its position in the script. A request that carries
- * tool results gets the final answer; any other gets one `Write` per planned
- * edit (the real CLI performs them, through its real tools and permissions).
+ * itself rather than from its position in the script. The agent works as a
+ * careful one does, and as the real CLI insists: it `Read`s each file it is
+ * about to replace (the CLI refuses to overwrite a file not read first), then
+ * `Write`s every planned edit, then answers. The real CLI performs the tools,
+ * through its real permissions and the sandbox.
  */
 export async function startFileEditingAgent(
   workspace: () => string,
@@ -35,18 +38,34 @@ export async function startFileEditingAgent(
 ): Promise<ScriptedModelServer> {
   const reply = (request: RecordedRequest): ScriptedReply => {
     const messages = messagesOf(request.body);
-    if (messages.some(hasToolResult)) return { content: [{ type: 'text', text: finalAnswer(messages) }] };
-    const edits = plan(textOf(messages[0]));
+    const done = toolsUsed(messages);
+    if (done.has('Write')) return { content: [{ type: 'text', text: finalAnswer(messages) }] };
+    const edits = plan(textOf(messages[0])).map((edit) => ({
+      ...edit,
+      path: isAbsolute(edit.path) ? edit.path : join(workspace(), edit.path),
+    }));
     if (edits.length === 0) return { content: [{ type: 'text', text: 'Nothing to change.' }] };
-    return {
-      content: edits.map((edit) => ({
-        type: 'tool_use' as const,
-        name: 'Write',
-        input: { file_path: isAbsolute(edit.path) ? edit.path : join(workspace(), edit.path), content: edit.content },
-      })),
-    };
+    const existing = edits.filter((edit) => existsSync(edit.path));
+    if (!done.has('Read') && existing.length > 0) {
+      return { content: existing.map((edit) => toolUse('Read', { file_path: edit.path })) };
+    }
+    return { content: edits.map((edit) => toolUse('Write', { file_path: edit.path, content: edit.content })) };
   };
   return startScriptedModelServer(Array.from({ length: maxTurns }, (): ScriptStep => reply));
+}
+
+function toolUse(name: string, input: Record<string, unknown>) {
+  return { type: 'tool_use' as const, name, input };
+}
+
+/** The tools the agent already called in this conversation (its earlier assistant turns). */
+function toolsUsed(messages: readonly Message[]): Set<string> {
+  const names = messages
+    .filter((message) => message.role === 'assistant')
+    .flatMap(blocksOf)
+    .filter((block) => block.type === 'tool_use')
+    .map((block) => (block as { name?: string }).name ?? '');
+  return new Set(names);
 }
 
 interface Message {
@@ -70,10 +89,6 @@ function textOf(message: Message | undefined): string {
     .filter((block) => block.type === 'text' && typeof block.text === 'string')
     .map((block) => block.text)
     .join('\n');
-}
-
-function hasToolResult(message: Message): boolean {
-  return blocksOf(message).some((block) => block.type === 'tool_result');
 }
 
 /** Says whether the CLI reported a tool error, so a failed write is visible in the step's `result`. */
