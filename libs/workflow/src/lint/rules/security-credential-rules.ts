@@ -46,8 +46,10 @@ function reportCredentials(context: LintContext, patterns: readonly CredentialPa
     });
   };
   for (const [path, value] of workflowStrings(context)) {
-    if (context.positions.aliasAt(path) !== undefined) continue; // reported where the anchor writes it
-    for (const match of credentialsIn(path, value, patterns)) {
+    const matches = credentialsIn(path, value, patterns);
+    // An alias (`*token`) repeats what its anchor writes, and is reported there.
+    if (matches.length === 0 || context.positions.aliasAt(path) !== undefined) continue;
+    for (const match of matches) {
       report(path, match, context.spanOf(path, match.credential), describePath(context, path));
     }
   }

@@ -1,4 +1,4 @@
-import type { ShellStepDefinition } from '../../definition/workflow-definition.js';
+import type { ShellStepDefinition, WorkflowDefinition } from '../../definition/workflow-definition.js';
 import type { ValuePath } from '../../source/source-positions.js';
 import type { LintContext } from '../lint-rule.js';
 import { type ShellPipeline, shellPipelines } from './security-shell.js';
@@ -21,8 +21,19 @@ export interface ShellScript {
 /** Interpreters whose scripts the shell parser understands; `shell: python3` steps are not parsed. */
 const SHELL_FAMILY = /^(?:sh|bash|zsh|dash|ksh|mksh|ash)$/;
 
+/** Parsed once per workflow: three rules read the same scripts. */
+const PARSED = new WeakMap<WorkflowDefinition, readonly ShellScript[]>();
+
 /** The `run:` scripts of shell steps that run under a POSIX-like shell (the default `bash` included). */
-export function shellScripts(context: LintContext): ShellScript[] {
+export function shellScripts(context: LintContext): readonly ShellScript[] {
+  const cached = PARSED.get(context.definition);
+  if (cached !== undefined) return cached;
+  const scripts = parseScripts(context);
+  PARSED.set(context.definition, scripts);
+  return scripts;
+}
+
+function parseScripts(context: LintContext): ShellScript[] {
   const scripts: ShellScript[] = [];
   for (const step of context.definition.steps) {
     if (step.type !== 'shell') continue;

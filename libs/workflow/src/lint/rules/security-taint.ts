@@ -1,6 +1,6 @@
 import { assertNever } from '@flowline/core';
 
-import type { InputDefinition, StepDefinition } from '../../definition/workflow-definition.js';
+import type { InputDefinition, StepDefinition, WorkflowDefinition } from '../../definition/workflow-definition.js';
 import type { TemplateReference } from '../../template/scan-template.js';
 import type { LintContext } from '../lint-rule.js';
 import { splicedReferences } from './security-template-reads.js';
@@ -26,9 +26,17 @@ export interface TaintedRead {
 /** Env values that read env values that read…: deep enough for any real workflow, finite for a loop. */
 const MAX_DEPTH = 4;
 
+/** Found once per workflow, step and template: five rules ask about the same scripts and prompts. */
+const FOUND = new WeakMap<WorkflowDefinition, Map<string, readonly TaintedRead[]>>();
+
 /** The tainted values a template of `step` splices into its text, directly or through env and `item`. */
-export function taintedReads(context: LintContext, step: StepDefinition, source: string): TaintedRead[] {
-  return readsOf(context, step, source, 0);
+export function taintedReads(context: LintContext, step: StepDefinition, source: string): readonly TaintedRead[] {
+  let found = FOUND.get(context.definition);
+  if (found === undefined) FOUND.set(context.definition, (found = new Map()));
+  const key = `${step.id}\n${source}`;
+  let reads = found.get(key);
+  if (reads === undefined) found.set(key, (reads = readsOf(context, step, source, 0)));
+  return reads;
 }
 
 function readsOf(context: LintContext, step: StepDefinition, source: string, depth: number): TaintedRead[] {
