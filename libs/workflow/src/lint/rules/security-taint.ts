@@ -32,7 +32,7 @@ const FOUND = new WeakMap<WorkflowDefinition, Map<string, readonly TaintedRead[]
 /** The tainted values a template of `step` splices into its text, directly or through env and `item`. */
 export function taintedReads(context: LintContext, step: StepDefinition, source: string): readonly TaintedRead[] {
   let found = FOUND.get(context.definition);
-  if (found === undefined) FOUND.set(context.definition, (found = new Map()));
+  if (found === undefined) FOUND.set(context.definition, (found = new Map<string, readonly TaintedRead[]>()));
   const key = `${step.id}\n${source}`;
   let reads = found.get(key);
   if (reads === undefined) found.set(key, (reads = readsOf(context, step, source, 0)));
