@@ -1,7 +1,7 @@
 import { assertNever } from '@flowline/core';
 
-import type { CompiledStep, CompiledWorkflow, TemplateStep } from '../../compile/compiled-workflow.js';
-import { StepReads, compiledStep, stepTemplates } from './step-facts.js';
+import type { CompiledStep, CompiledWorkflow } from '../../compile/compiled-workflow.js';
+import { StepReads, compiledStep } from './step-facts.js';
 
 /**
  * The heuristic behind `needless-needs` and `serial-chain`: does an edge
@@ -20,12 +20,10 @@ import { StepReads, compiledStep, stepTemplates } from './step-facts.js';
  *   - a claude_code step with profile `read-only` changes nothing but its
  *     outputs;
  *   - a template step writes one file, so it counts when the dependent cannot
- *     read files (template, assert, conditional, webhook), or is a shell step
- *     whose text names neither the file, its name without extension, nor its
- *     directory, and runs none of the commands that take the whole workspace
- *     (`git`, `tar`, `zip`, `rsync`, `cp`, `find`). A claude_code dependent may
- *     read any file, so it never counts, nor does an output path that is a
- *     template.
+ *     read files: a template, assert, conditional or webhook step sees only
+ *     what its templates read. (A shell or claude_code step may read any
+ *     file, directly or through a script it calls, so whether it uses the
+ *     template's file cannot be told from the workflow.)
  *
  * Asserts, conditionals, shell steps and agents that may edit are never
  * independent: they gate or change the workspace.
@@ -47,9 +45,7 @@ export function independenceReason(
     case 'claude_code':
       return need.profile === 'read-only' ? 'a read-only agent changes nothing but its outputs' : undefined;
     case 'template':
-      return seesFile(dependent, need)
-        ? undefined
-        : `it does not use the file the template writes (${need.output.source})`;
+      return readsFiles(dependent) ? undefined : `"${dependentId}" cannot read the file the template writes`;
     case 'shell':
     case 'assert':
     case 'conditional':
@@ -82,37 +78,7 @@ function reachesOutside(step: CompiledStep): boolean {
   return (step.type === 'shell' || step.type === 'claude_code') && step.sandbox.network;
 }
 
-/** Commands that take the whole workspace, so they use a file without naming it. */
-const WHOLE_WORKSPACE = /\b(git|tar|zip|rsync|cp|find)\b/;
-
-function seesFile(dependent: CompiledStep, need: TemplateStep): boolean {
-  if (need.output.source.includes('{{')) return true; // which file is known only at run time
-  switch (dependent.type) {
-    case 'claude_code':
-      return true;
-    case 'shell': {
-      const text = [
-        ...stepTemplates(dependent).map((t) => t.source),
-        dependent.workingDirectory ?? '',
-        dependent.outputsFrom ?? '',
-        ...dependent.cache.files,
-      ].join('\n');
-      return (
-        WHOLE_WORKSPACE.test(text) || namesOf(need.output.source).some((name) => text.toLowerCase().includes(name))
-      );
-    }
-    default:
-      return false;
-  }
-}
-
-/** What a text may call a workspace file: its path, its name without extension, its directory. */
-function namesOf(path: string): string[] {
-  const lower = path.toLowerCase();
-  const slash = lower.lastIndexOf('/');
-  const base = lower.slice(slash + 1);
-  const dot = base.lastIndexOf('.');
-  const names = [lower, dot > 0 ? base.slice(0, dot) : base];
-  if (slash > 0) names.push(lower.slice(0, slash));
-  return names.filter((name) => name !== '' && name !== '.');
+/** Shell and claude_code steps may read any workspace file, directly or through a script they call. */
+function readsFiles(step: CompiledStep): boolean {
+  return step.type === 'shell' || step.type === 'claude_code';
 }

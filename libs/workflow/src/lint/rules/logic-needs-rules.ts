@@ -10,21 +10,31 @@ export const needlessNeeds: LintRule = {
   severity: 'warning',
   summary: 'A `needs` entry that only makes two steps wait for each other: the dependent uses nothing the need makes',
   docs: {
-    why:
-      'Every `needs` entry makes a step wait. When the dependent reads nothing of the need (no `steps.<need>` in ' +
-      'its templates) and the need cannot change what the dependent sees, the entry only serializes two steps ' +
-      'that could run at once, and the run takes longer for nothing. This is a heuristic, so it speaks only in ' +
-      'clear cases: the dependent runs under the default trigger rule all_success; neither it nor any step after ' +
-      'it reads `steps.<need>`, nor a step before the need that only this entry connects it to (validation lets ' +
-      'a step read only steps it waits for, so removing the entry would break that read); and the need is a webhook (it changes only the outside world) while the dependent ' +
-      'cannot reach the outside world (a template, assert or conditional, or a shell or claude_code step without ' +
-      '`sandbox: { network: true }`); or the need is a claude_code step with profile `read-only` (it changes ' +
-      'nothing but its outputs); or the need is a template step whose file the dependent cannot or does not use — ' +
-      'the dependent is a template, assert, conditional or webhook, or a shell step that names neither the file, ' +
-      'its name without extension, nor its directory, and runs no command that takes the whole workspace (`git`, ' +
-      '`tar`, `zip`, `rsync`, `cp`, `find`). Asserts and conditionals are never reported: waiting for them is how ' +
-      'a step is gated. A comment beside the entry that says why the order matters keeps the rule quiet. Edges of ' +
-      'a chain of four or more such steps are reported once, by `serial-chain`.',
+    why: [
+      'Every `needs` entry makes a step wait. When the dependent reads nothing of the need and the need cannot ' +
+        'change what the dependent sees, the entry only serializes two steps that could run at once, and the run ' +
+        'takes longer for nothing. Whether a step "sees" another cannot be known in general, so this heuristic ' +
+        'speaks only when all of these hold:',
+      '',
+      '- the dependent runs under the default trigger rule all_success (other rules are written to react to how ' +
+        'the needs ended);',
+      '- neither the dependent nor any step after it reads `steps.<need>`, nor a step before the need that only ' +
+        'this entry connects it to (a step may read only steps it waits for, so removing the entry would break ' +
+        'that read);',
+      '- the need is a webhook (it changes only the outside world) and the dependent cannot reach the outside ' +
+        'world: a template, assert or conditional step, or a shell or claude_code step without ' +
+        '`sandbox: { network: true }`;',
+      '- or the need is a claude_code step with profile `read-only` (it changes nothing but its outputs; a ' +
+        '`FLOWLINE_PROFILES_FILE` that redefines `read-only` to edit is not seen);',
+      '- or the need is a template step and the dependent cannot read files: a template, assert, conditional or ' +
+        'webhook step sees only what its templates read. A shell or claude_code step may read any file, directly ' +
+        'or through a script it calls, so it is never reported for a template need.',
+      '',
+      'Shell steps, agents that may edit, asserts and conditionals are never reported as needs: they change the ' +
+        'workspace, or waiting for them is how a step is gated. A comment beside the entry that says why the ' +
+        'order matters keeps the rule quiet. The links of a chain of four or more such steps are reported once, ' +
+        'by `serial-chain`.',
+    ].join('\n'),
     fix: 'Remove the entry (the two steps then run in parallel), or say in a comment beside it why the order matters.',
     bad: [
       'steps:',

@@ -419,16 +419,17 @@ describe('needless-needs', () => {
     expect(places(rule, yaml)).toEqual([]);
   });
 
-  it('reports a template need whose file the dependent does not name, and not one it does', () => {
+  it('reports a template need of a step that cannot read files, and not of one that can', () => {
     const yaml = steps(
       '  - { id: notes, type: template, template: hi, output: build/notes.md }',
+      '  - { id: post, type: webhook, needs: [notes], url: "https://hooks.example.com/x" }',
       '  - { id: unit, type: shell, needs: [notes], run: npm test }',
-      '  - { id: show, type: shell, needs: [notes], run: cat build/notes.md }',
-      '  - { id: show-dir, type: shell, needs: [notes], run: ls -R build }',
-      '  - { id: commit, type: shell, needs: [notes], run: git add -A }',
-      '  - { id: agent, type: claude_code, needs: [notes], prompt: Improve the docs, profile: edit-code }',
+      '  - { id: agent, type: claude_code, needs: [notes], prompt: Improve the docs }',
     );
-    expect(places(rule, yaml)).toEqual(['4:38 needless-needs']);
+    expect(places(rule, yaml)).toEqual(['4:40 needless-needs']);
+    expect(messages(rule, yaml)).toEqual([
+      'step "post": needs "notes" but reads nothing from it, and "post" cannot read the file the template writes; remove the entry so the two run in parallel',
+    ]);
   });
 
   it('says nothing when the dependent reads the need, or a later step does, or reads through it', () => {

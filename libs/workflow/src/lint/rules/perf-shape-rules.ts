@@ -17,7 +17,7 @@ export const serialChain: LintRule = {
       "their durations. That is right when each step uses the previous one's work: its outputs, or the files it " +
       'changed. When it does not, the line only makes the run slower. The rule uses the same test as ' +
       '`needless-needs` for each link (the later step runs under all_success, nothing reads the earlier one, and ' +
-      'the earlier one is a webhook, a read-only agent or a template whose file goes unused), and reports a line ' +
+      'the earlier one is a webhook, a read-only agent or a template whose file the later one cannot read), and reports a line ' +
       `of ${SERIAL_CHAIN_MIN_STEPS} or more once, at its first link, instead of each link on its own. A typical ` +
       'case is a row of read-only review agents, each looking at the code for one concern.',
     fix: 'Let the steps need what the first one needs (or nothing), so they run in parallel; join them later if a step reads them all.',
