@@ -55,6 +55,18 @@ describe('network-without-comment', () => {
     expect(lint(id, yaml)).toEqual([3, 5, 7, 8].map((line) => at(yaml, line, 'true', id)));
   });
 
+  it('reports a shared anchored sandbox once, at the anchor, and takes a comment there', () => {
+    const yaml = flow(
+      'name: w',
+      'x-net: &net { network: true }',
+      'steps:',
+      '  - { id: a, type: shell, run: npm ci, sandbox: *net }',
+      '  - { id: b, type: shell, run: npm ci, sandbox: *net }',
+    );
+    expect(lint(id, yaml)).toEqual([at(yaml, 2, 'true', id)]);
+    expect(lint(id, yaml.replace('{ network: true }', '{ network: true } # the registry'))).toEqual([]);
+  });
+
   it('is quiet with a comment on the line, above it, above sandbox:, or as a suppression reason', () => {
     const yaml = flow(
       'name: w',

@@ -85,9 +85,12 @@ export const NETWORK_WITHOUT_COMMENT: LintRule = {
   docs: {
     why:
       'Steps run without a network unless they ask, so that a script, a dependency or an agent cannot ' +
-      'send data out or fetch code in. Each exception should be deliberate and reviewable: a comment on the ' +
-      'line, or on the lines just above, says what the step reaches and why. In `defaults:` it opens the ' +
-      'network to every step, which deserves the comment most.',
+      'send data out or fetch code in. Each exception should be deliberate and reviewable: a comment says ' +
+      'what the step reaches and why. It counts at the end of the `network: true` line or of the `sandbox:` ' +
+      'line, or as whole-line comments right above either, and must hold a word (a bare `# ----` does ' +
+      'not); a `# flowline-lint-…` directive counts only through its reason after `--`. Steps that share ' +
+      'an anchored sandbox (`sandbox: *net`) are explained, and reported, once at the anchor. In ' +
+      '`defaults:` the setting opens the network to every step, which deserves the comment most.',
     fix: 'Say why next to it (`sandbox: { network: true } # npm ci fetches packages`), or remove it.',
     bad: '- id: deps\n  type: shell\n  run: npm ci\n  sandbox: { network: true }',
     good: '- id: deps\n  type: shell\n  run: npm ci\n  sandbox: { network: true } # npm ci downloads the packages',
@@ -101,13 +104,24 @@ export const NETWORK_WITHOUT_COMMENT: LintRule = {
       if (step.sandbox?.network !== true) return;
       places.push({ path: ['steps', index, 'sandbox', 'network'], stepId: step.id, where: `step "${step.id}"` });
     });
-    for (const place of places) reportUnexplained(context, place);
+    // Steps sharing one anchored `sandbox` (`sandbox: *net`) are one place to explain, reported once.
+    const reported = new Set<string>();
+    for (const place of places) {
+      if (isExplained(context, place.path)) continue;
+      const { line, column } = context.positions.valueSpan(place.path);
+      if (reported.has(`${line}:${column}`)) continue;
+      reported.add(`${line}:${column}`);
+      reportUnexplained(context, place);
+    }
   },
 };
 
+function isExplained(context: LintContext, path: ValuePath): boolean {
+  const comments = [...context.commentsNear(path), ...commentsAtKey(context, path.slice(0, -1))];
+  return comments.some((comment) => EXPLAINS.test(explanation(comment)));
+}
+
 function reportUnexplained(context: LintContext, place: { path: ValuePath; stepId?: string; where: string }): void {
-  const comments = [...context.commentsNear(place.path), ...commentsAtKey(context, place.path.slice(0, -1))];
-  if (comments.some((comment) => EXPLAINS.test(explanation(comment)))) return;
   context.report({
     message: `${place.where}: sandbox.network: true without a comment saying what it reaches and why; steps run offline unless they need otherwise`,
     path: place.path,
