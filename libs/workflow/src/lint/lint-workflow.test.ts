@@ -41,3 +41,18 @@ describe('lintWorkflow', () => {
     expect(diagnostics.map((d) => d.code)).toEqual(['unknown-step']);
   });
 });
+
+describe('a rule that throws', () => {
+  it('is named, with the file, in the error', () => {
+    const broken: LintRule = {
+      ...everyShellStep,
+      id: 'test-broken',
+      check: () => {
+        throw new Error('boom');
+      },
+    };
+    expect(() =>
+      lintWorkflow('name: w\nsteps:\n  - { id: a, type: shell, run: x }\n', { file: 'w.yaml', rules: [broken] }),
+    ).toThrow('lint rule "test-broken" failed on w.yaml: boom');
+  });
+});

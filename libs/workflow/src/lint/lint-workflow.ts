@@ -1,4 +1,4 @@
-import { type Diagnostic, compareDiagnostics } from '@flowline/core';
+import { type Diagnostic, compareDiagnostics, errorMessage } from '@flowline/core';
 
 import type { CompiledWorkflow } from '../compile/compiled-workflow.js';
 import type { WorkflowDefinition } from '../definition/workflow-definition.js';
@@ -38,5 +38,12 @@ export function runRules(text: string, workflow: CompiledWorkflow, options: Lint
     workflow,
     positions: source.positions,
   };
-  return (options.rules ?? LINT_RULES).flatMap((rule) => runRule(rule, lintSource));
+  return (options.rules ?? LINT_RULES).flatMap((rule) => {
+    try {
+      return runRule(rule, lintSource);
+    } catch (error) {
+      // A bug in one rule: say which, and where, so the report is actionable.
+      throw new Error(`lint rule "${rule.id}" failed on ${options.file}: ${errorMessage(error)}`, { cause: error });
+    }
+  });
 }

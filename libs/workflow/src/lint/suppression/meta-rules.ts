@@ -17,8 +17,8 @@ export const UNKNOWN_LINT_RULE: LintRuleDescription = {
       '(or, worse, the comment survives a rule being renamed and hides nothing while looking as if it does). ' +
       'The message suggests the closest rule id.',
     fix: 'Correct the rule id (see the tables above), or remove the comment.',
-    bad: '# flowline-lint-disable-next-line step-missing-descripton\n- { id: a, type: shell, run: make }\n',
-    good: '# flowline-lint-disable-next-line step-missing-description\n- { id: a, type: shell, run: make }\n',
+    bad: 'version: 1\nname: w\nsteps:\n  # flowline-lint-disable-next-line step-missing-descripton\n  - { id: a, type: shell, run: make }\n',
+    good: 'version: 1\nname: w\nsteps:\n  # flowline-lint-disable-next-line step-missing-description\n  - { id: a, type: shell, run: make }\n',
   },
 };
 
@@ -35,8 +35,8 @@ export const UNUSED_LINT_SUPPRESSION: LintRuleDescription = {
     fix:
       'Remove the comment, or the rule name from it. If the finding moved, put the comment right above the ' +
       'line the finding is reported on (`flowline lint` prints its line and column).',
-    bad: '# flowline-lint-disable-next-line step-missing-description\n- { id: a, type: shell, run: make, name: Build }\n',
-    good: '- { id: a, type: shell, run: make, name: Build }\n',
+    bad: 'version: 1\nname: w\nsteps:\n  # flowline-lint-disable-next-line step-missing-description\n  - { id: a, type: shell, run: make, name: Build }\n',
+    good: 'version: 1\nname: w\nsteps:\n  - { id: a, type: shell, run: make, name: Build }\n',
   },
 };
 
@@ -53,8 +53,8 @@ export const MALFORMED_LINT_DIRECTIVE: LintRuleDescription = {
       'names is refused rather than taken to mean "every rule": that would also hide every finding that a ' +
       'rule added later makes on that line, unseen.',
     fix: 'Use one of the three directives, followed by the ids of the rules to suppress.',
-    bad: '# flowline-lint-disable-next-line\n- { id: a, type: shell, run: make }\n',
-    good: '# flowline-lint-disable-next-line step-missing-description\n- { id: a, type: shell, run: make }\n',
+    bad: 'version: 1\nname: w\nsteps:\n  # flowline-lint-disable-next-line\n  - { id: a, type: shell, run: make }\n',
+    good: 'version: 1\nname: w\nsteps:\n  # flowline-lint-disable-next-line step-missing-description\n  - { id: a, type: shell, run: make }\n',
   },
 };
 

@@ -9,6 +9,7 @@ import {
   stepMissingDescription,
 } from '../rules/best-practice/description-rules.js';
 import { placesOf } from '../test-support/lint-yaml.js';
+import { META_RULES } from './meta-rules.js';
 
 /** Reports every `echo` inside shell scripts, so suppressions inside a `run: |` block can be tested. */
 const echoRule: LintRule = {
@@ -159,5 +160,17 @@ describe('configured severities', () => {
   it('turn a suppression diagnostic off', () => {
     const config: LintConfig = { rules: new Map([['unused-lint-suppression', 'off']]) };
     expect(lint(yaml, config)).toEqual(['1:1 missing-version', '3:11 step-missing-description']);
+  });
+});
+
+describe.each(META_RULES.map((rule) => [rule.id, rule] as const))('%s: the docs examples', (id, rule) => {
+  const codes = (yaml: string) => lintText(yaml, { file: 'wf.yaml' }).map((d) => d.code);
+
+  it('reports the "bad" example', () => {
+    expect(codes(rule.docs.bad ?? '')).toContain(id);
+  });
+
+  it('stays quiet on the "good" example', () => {
+    expect(codes(rule.docs.good ?? '')).not.toContain(id);
   });
 });
