@@ -15,6 +15,7 @@ import { runsCommand } from './commands/runs-command.js';
 import { serveCommand } from './commands/serve-command.js';
 import { statusCommand } from './commands/status-command.js';
 import { submitCommand } from './commands/submit-command.js';
+import { testCommand } from './commands/test-command.js';
 import { tokenCommand } from './commands/token-command.js';
 import { validateCommand } from './commands/validate-command.js';
 import { VERSION } from './version.js';
@@ -23,6 +24,7 @@ import { VERSION } from './version.js';
 export const COMMANDS: readonly Command[] = [
   validateCommand,
   lintCommand,
+  testCommand,
   graphCommand,
   runCommand,
   resumeCommand,

@@ -59,6 +59,8 @@ cases:
       outputs: { totl: 1 }
 `);
     expect(problems).toEqual([
+      `<dir>/checked.test.yaml:4:13: error: case "misfits": unknown input "m"; input "n" must be of type number, got "many" [invalid-inputs]`,
+      `<dir>/checked.test.yaml:5:14: error: the workflow declares no secret "TOKN" (did you mean "TOKEN"?); it declares TOKEN [unknown-secret]`,
       `<dir>/checked.test.yaml:7:7: error: workflow "checked" has no step "biuld" (did you mean "build"?) [unknown-step]`,
       `<dir>/checked.test.yaml:8:7: error: step "gate" is a conditional, decided by the scheduler from its condition; mock the steps its condition reads instead [not-mockable]`,
       `<dir>/checked.test.yaml:9:16: error: step "build" is a shell step; a transcript replays a claude_code agent's model — mock this step with outputs, status, exit_code or error [transcript-not-agent]`,
@@ -68,8 +70,6 @@ cases:
       `<dir>/checked.test.yaml:13:34: error: step "build" has no for_each, so no item 0 [items-without-for-each]`,
       `<dir>/checked.test.yaml:13:57: error: step "each" has 2 items; no item 2 [item-out-of-range]`,
       `<dir>/checked.test.yaml:14:18: error: the workflow has no output "totl" (did you mean "total"?); it has total [unknown-output]`,
-      `<dir>/checked.test.yaml:4:13: error: case "misfits": unknown input "m"; input "n" must be of type number, got "many" [invalid-inputs]`,
-      `<dir>/checked.test.yaml:5:14: error: the workflow declares no secret "TOKN" (did you mean "TOKEN"?); it declares TOKEN [unknown-secret]`,
     ]);
   });
 

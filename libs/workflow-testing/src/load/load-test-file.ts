@@ -1,6 +1,6 @@
 import { readFile, stat } from 'node:fs/promises';
 
-import { type Diagnostic, FlowlineError, hasErrors } from '@flowline/core';
+import { type Diagnostic, FlowlineError, compareDiagnostics, hasErrors } from '@flowline/core';
 import { type CompiledWorkflow, type LoadResult, loadWorkflowFile } from '@flowline/workflow';
 
 import { checkTestFile } from '../check/check-test-file.js';
@@ -31,11 +31,12 @@ export async function loadTestFile(file: string): Promise<LoadedTestFile> {
   if (typeof text !== 'string')
     return failed(file, 'file-unreadable', `cannot read the test file: ${text.code ?? text.message}`);
   const read = readTestFile(text, file);
-  if (!read.ok) return read;
+  if (read.testFile === undefined) return { ok: false, diagnostics: read.diagnostics };
   const { testFile } = read;
   const loaded = await loadWorkflow(testFile);
-  if (!loaded.ok) return loaded;
-  const problems = [...(await missingWorkspaces(testFile)), ...checkTestFile(testFile, loaded.workflow)];
+  if (!loaded.ok) return { ok: false, diagnostics: [...read.diagnostics, ...loaded.diagnostics] };
+  const checks = [...(await missingWorkspaces(testFile)), ...checkTestFile(testFile, loaded.workflow)];
+  const problems = [...read.diagnostics, ...checks].sort(compareDiagnostics);
   if (hasErrors(problems)) return { ok: false, diagnostics: problems };
   return { ok: true, testFile, workflow: loaded.workflow, diagnostics: loaded.diagnostics };
 }

@@ -9,13 +9,15 @@ const FILE = 'suite/wf.test.yaml';
 /** The diagnostics of `text`, formatted as the CLI prints them. */
 function problems(text: string): string[] {
   const result = readTestFile(text, FILE);
-  if (result.ok) throw new Error('expected the test file to be refused');
+  if (result.diagnostics.length === 0) throw new Error('expected the test file to be refused');
   return result.diagnostics.map((d) => formatDiagnostic(d));
 }
 
 function read(text: string) {
   const result = readTestFile(text, FILE);
-  if (!result.ok) throw new Error(result.diagnostics.map((d) => formatDiagnostic(d)).join('\n'));
+  if (result.diagnostics.length > 0 || result.testFile === undefined) {
+    throw new Error(result.diagnostics.map((d) => formatDiagnostic(d)).join('\n'));
+  }
   return result.testFile;
 }
 
@@ -79,7 +81,7 @@ cases:
     expect(read('cases: [{ name: a }]').workflowFile).toBe('suite/wf.yaml');
     expect(read('workflow: ../other.yml\ncases: [{ name: a }]').workflowFile).toBe('other.yml');
     expect(readTestFile('cases: [{ name: a }]', 'suite/wf.yaml')).toMatchObject({
-      ok: false,
+      testFile: undefined,
       diagnostics: [{ code: 'missing-field', line: 1, column: 1 }],
     });
   });

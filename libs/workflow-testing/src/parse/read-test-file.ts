@@ -13,12 +13,20 @@ const FILE_FIELDS = ['workflow', 'workspace', 'cases'] as const;
 const START = { line: 1, column: 1, endLine: 1, endColumn: 1 };
 const TEST_SUFFIX = /\.test(\.ya?ml)$/;
 
-export type ReadResult =
-  | { readonly ok: true; readonly testFile: TestFile }
-  | { readonly ok: false; readonly diagnostics: readonly Diagnostic[] };
+export interface ReadResult {
+  /**
+   * What could be read, even when there are problems (a part with one is
+   * left out), so the workflow checks can add theirs in the same pass.
+   * Undefined when nothing could be: the YAML is broken, or there is no
+   * workflow to test.
+   */
+  readonly testFile: TestFile | undefined;
+  /** Every problem found, with its place. */
+  readonly diagnostics: readonly Diagnostic[];
+}
 
 /**
- * The text of a test file → its cases, or every problem found with its
+ * The text of a test file → its cases and every problem found with its
  * place. Only the file's own shape is checked here; whether its step ids,
  * inputs and secrets fit the workflow is check-test-file's job.
  */
@@ -27,7 +35,7 @@ export function readTestFile(text: string, file: string): ReadResult {
   const reader = new NodeReader(problems);
   const root = parseYaml(text, problems);
   const fields = root === undefined ? undefined : reader.fields(root, FILE_FIELDS, 'test file');
-  if (root === undefined || fields === undefined) return { ok: false, diagnostics: problems.items };
+  if (root === undefined || fields === undefined) return { testFile: undefined, diagnostics: problems.items };
   const baseDir = dirname(resolve(file));
   const workflow = fields.get('workflow');
   const workflowName = workflow === undefined ? defaultWorkflow(file) : reader.string(workflow.value, 'workflow');
@@ -42,9 +50,9 @@ export function readTestFile(text: string, file: string): ReadResult {
   const cases = reader.require(fields, 'cases', 'a test file', root.at)
     ? readCases(fields.get('cases')!.value, reader, { workspace, baseDir })
     : [];
-  if (problems.count > 0 || workflowName === undefined) return { ok: false, diagnostics: problems.items };
+  if (workflowName === undefined) return { testFile: undefined, diagnostics: problems.items };
   return {
-    ok: true,
+    diagnostics: problems.items,
     testFile: { file, workflowFile: join(dirname(file), workflowName), workflowAt: workflow?.value.at ?? START, cases },
   };
 }
