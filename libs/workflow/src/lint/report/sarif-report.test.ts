@@ -7,7 +7,7 @@ import { lintText } from '../lint-text.js';
 import { LINT_RULES } from '../rules/index.js';
 import { META_RULES } from '../suppression/meta-rules.js';
 import type { FileLintResult } from './lint-report.js';
-import { sarifLog } from './sarif-report.js';
+import { SARIF_DESCRIPTION_LIMIT, sarifLog, withinLimit } from './sarif-report.js';
 
 /** The OASIS schema (fixtures/README.md says where it comes from and why `$schema`/`id` are dropped). */
 function sarifValidator() {
@@ -80,6 +80,19 @@ describe('sarifLog', () => {
       defaultConfiguration: { level: 'error' },
       properties: { tags: ['validation'] },
     });
+  });
+
+  it('keeps descriptions within what GitHub takes (1024 characters)', () => {
+    for (const rule of run.tool.driver.rules as unknown as {
+      shortDescription: { text: string };
+      fullDescription: { text: string };
+    }[]) {
+      expect(rule.shortDescription.text.length).toBeLessThanOrEqual(SARIF_DESCRIPTION_LIMIT);
+      expect(rule.fullDescription.text.length).toBeLessThanOrEqual(SARIF_DESCRIPTION_LIMIT);
+    }
+    expect(withinLimit('One. Two three. Four five six.', 20)).toBe('One. Two three.…');
+    expect(withinLimit('Onetwo three four five', 12)).toBe('Onetwo…');
+    expect(withinLimit('short', 20)).toBe('short');
   });
 
   it('gives each result its rule (by id and index), level, message and one location relative to cwd', () => {

@@ -84,8 +84,8 @@ function describeRule(rule: LintRuleDescription): ReportingDescriptor {
   return {
     id: rule.id,
     name: pascalCase(rule.id),
-    shortDescription: { text: rule.summary },
-    fullDescription: { text: rule.docs.why },
+    shortDescription: { text: withinLimit(rule.summary) },
+    fullDescription: { text: withinLimit(rule.docs.why) },
     help: { text: ruleDocText(rule), markdown: ruleDocMarkdown(rule) },
     helpUri: ruleDocsUrl(rule.id),
     defaultConfiguration: { level: rule.severity },
@@ -151,6 +151,21 @@ function artifactLocation(file: string, cwd: string): { uri: string; uriBaseId?:
 function directoryUri(directory: string): string {
   const href = pathToFileURL(resolve(directory)).href;
   return href.endsWith('/') ? href : `${href}/`;
+}
+
+/** GitHub code scanning takes descriptions of at most this many characters. */
+export const SARIF_DESCRIPTION_LIMIT = 1024;
+
+/**
+ * The text, or as many of its whole sentences (else words) as fit the limit,
+ * with an ellipsis. The full text is still in `help`.
+ */
+export function withinLimit(text: string, limit = SARIF_DESCRIPTION_LIMIT): string {
+  if (text.length <= limit) return text;
+  const head = text.slice(0, limit - 1);
+  const sentenceEnd = head.lastIndexOf('. ');
+  const cut = sentenceEnd > limit / 2 ? sentenceEnd + 1 : head.lastIndexOf(' ');
+  return `${head.slice(0, cut > 0 ? cut : limit - 1).trimEnd()}…`;
 }
 
 /** `missing-version` → `MissingVersion`: SARIF's `name` is meant to read like an identifier. */
