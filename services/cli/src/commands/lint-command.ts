@@ -1,4 +1,4 @@
-import { type Diagnostic, formatDiagnostic } from '@flowline/core';
+import { type Diagnostic, assertNever, formatDiagnostic } from '@flowline/core';
 import {
   type FileLintResult,
   type LintPathsResult,
@@ -77,6 +77,8 @@ function render(format: LintFormat, results: readonly FileLintResult[], io: CliI
       return `${JSON.stringify(jsonLintReport(results), null, 2)}\n`;
     case 'sarif':
       return `${JSON.stringify(sarifLog(results, { toolVersion: VERSION, cwd: process.cwd() }), null, 2)}\n`;
+    default:
+      return assertNever(format, 'lint format');
   }
 }
 
