@@ -15,8 +15,20 @@ export const CLAUDE_CODE_FULL_PROFILE: LintRule = {
     fix:
       'Use the narrowest profile that does the job (`read-only`, `edit-code`, `run-tests`) or a profile of ' +
       'your own in `FLOWLINE_PROFILES_FILE` that allows the commands the task needs.',
-    bad: '- id: fix\n  type: claude_code\n  prompt: Fix the failing tests.\n  profile: full',
-    good: '- id: fix\n  type: claude_code\n  prompt: Fix the failing tests.\n  profile: run-tests',
+    bad: [
+      'steps:',
+      '  - id: fix',
+      '    type: claude_code',
+      '    prompt: Fix the failing tests.',
+      '    profile: full',
+    ].join('\n'),
+    good: [
+      'steps:',
+      '  - id: fix',
+      '    type: claude_code',
+      '    prompt: Fix the failing tests.',
+      '    profile: run-tests',
+    ].join('\n'),
   },
   check(context) {
     context.definition.steps.forEach((step, index) => {
@@ -51,11 +63,27 @@ export const CLAUDE_CODE_NETWORK: LintRule = {
     fix:
       'Fetch what the agent needs in a shell step before it (where the network use is visible and ' +
       'reviewable) and hand it over in the prompt or a file; drop `sandbox.network` from the step.',
-    bad: '- id: research\n  type: claude_code\n  prompt: Summarise the changelog at {{inputs.url}}.\n  sandbox: { network: true }',
-    good:
-      '- id: fetch\n  type: shell\n  sandbox: { network: true } # downloads the changelog\n' +
-      '  env: { URL: \'{{inputs.url}}\' }\n  run: curl -fsSL -o CHANGELOG.txt "$URL"\n' +
-      '- id: research\n  type: claude_code\n  needs: [fetch]\n  prompt: Summarise CHANGELOG.txt.',
+    bad: [
+      'inputs: { url: { type: string } }',
+      'steps:',
+      '  - id: research',
+      '    type: claude_code',
+      '    prompt: Summarise the changelog at {{inputs.url}}.',
+      '    sandbox: { network: true } # reads the changelog',
+    ].join('\n'),
+    good: [
+      'inputs: { url: { type: string } }',
+      'steps:',
+      '  - id: fetch',
+      '    type: shell',
+      '    sandbox: { network: true } # downloads the changelog',
+      "    env: { URL: '{{inputs.url}}' }",
+      '    run: curl -fsSL -o CHANGELOG.txt "$URL"',
+      '  - id: research',
+      '    type: claude_code',
+      '    needs: [fetch]',
+      '    prompt: Summarise CHANGELOG.txt.',
+    ].join('\n'),
   },
   check(context) {
     context.definition.steps.forEach((step, index) => {
@@ -92,8 +120,14 @@ export const NETWORK_WITHOUT_COMMENT: LintRule = {
       'an anchored sandbox (`sandbox: *net`) are explained, and reported, once at the anchor. In ' +
       '`defaults:` the setting opens the network to every step, which deserves the comment most.',
     fix: 'Say why next to it (`sandbox: { network: true } # npm ci fetches packages`), or remove it.',
-    bad: '- id: deps\n  type: shell\n  run: npm ci\n  sandbox: { network: true }',
-    good: '- id: deps\n  type: shell\n  run: npm ci\n  sandbox: { network: true } # npm ci downloads the packages',
+    bad: ['steps:', '  - id: deps', '    type: shell', '    run: npm ci', '    sandbox: { network: true }'].join('\n'),
+    good: [
+      'steps:',
+      '  - id: deps',
+      '    type: shell',
+      '    run: npm ci',
+      '    sandbox: { network: true } # npm ci downloads the packages',
+    ].join('\n'),
   },
   check(context) {
     const places: { path: ValuePath; stepId?: string; where: string }[] = [];
@@ -163,8 +197,8 @@ export const PLAIN_HTTP_WEBHOOK: LintRule = {
       'never leave the machine and are not reported. A URL that is a template from its start ' +
       '(`{{inputs.url}}`) cannot be judged and is not reported; `http://{{inputs.host}}/…` is.',
     fix: 'Use `https://`.',
-    bad: '- id: notify\n  type: webhook\n  url: http://hooks.example.com/deploy',
-    good: '- id: notify\n  type: webhook\n  url: https://hooks.example.com/deploy',
+    bad: ['steps:', '  - id: notify', '    type: webhook', '    url: http://hooks.example.com/deploy'].join('\n'),
+    good: ['steps:', '  - id: notify', '    type: webhook', '    url: https://hooks.example.com/deploy'].join('\n'),
   },
   check(context) {
     context.definition.steps.forEach((step, index) => {

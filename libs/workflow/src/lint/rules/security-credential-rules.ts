@@ -102,8 +102,21 @@ export const HARDCODED_AWS_KEY = credentialRule(
   'An AWS access key ID (`AKIA…`, `ASIA…`) or secret access key written into the workflow.',
   {
     why: `A workflow file is read, copied and kept in version control; a key in it is a key handed to everyone who can read it. ${WHY_SHAPE}`,
-    bad: '- id: sync\n  type: shell\n  env: { AWS_ACCESS_KEY_ID: AKIA… }\n  run: aws s3 sync out s3://bucket',
-    good: "- id: sync\n  type: shell\n  env: { AWS_ACCESS_KEY_ID: '{{secrets.AWS_ACCESS_KEY_ID}}' }\n  run: aws s3 sync out s3://bucket",
+    bad: [
+      'steps:',
+      '  - id: sync',
+      '    type: shell',
+      '    env: { AWS_ACCESS_KEY_ID: AKIA… }',
+      '    run: aws s3 sync out s3://bucket',
+    ].join('\n'),
+    good: [
+      'secrets: [AWS_ACCESS_KEY_ID]',
+      'steps:',
+      '  - id: sync',
+      '    type: shell',
+      "    env: { AWS_ACCESS_KEY_ID: '{{secrets.AWS_ACCESS_KEY_ID}}' }",
+      '    run: aws s3 sync out s3://bucket',
+    ].join('\n'),
   },
 );
 
@@ -113,8 +126,15 @@ export const HARDCODED_GITHUB_TOKEN = credentialRule(
   'A GitHub token (`ghp_`, `gho_`, `ghu_`, `ghs_`, `ghr_`, `github_pat_`) written into the workflow.',
   {
     why: `A token in the file acts for its owner on every repository it can reach, for anyone who reads the file. ${WHY_SHAPE}`,
-    bad: '- id: pr\n  type: shell\n  env: { GH_TOKEN: ghp_… }\n  run: gh pr list',
-    good: "- id: pr\n  type: shell\n  env: { GH_TOKEN: '{{secrets.GITHUB_TOKEN}}' }\n  run: gh pr list",
+    bad: ['steps:', '  - id: pr', '    type: shell', '    env: { GH_TOKEN: ghp_… }', '    run: gh pr list'].join('\n'),
+    good: [
+      'secrets: [GITHUB_TOKEN]',
+      'steps:',
+      '  - id: pr',
+      '    type: shell',
+      "    env: { GH_TOKEN: '{{secrets.GITHUB_TOKEN}}' }",
+      '    run: gh pr list',
+    ].join('\n'),
   },
 );
 
@@ -124,8 +144,21 @@ export const HARDCODED_ANTHROPIC_KEY = credentialRule(
   'An Anthropic API key (`sk-ant-…`) written into the workflow.',
   {
     why: `Anyone who reads the file can spend on the key. The operator's key reaches claude_code steps without the workflow naming it. ${WHY_SHAPE}`,
-    bad: '- id: ask\n  type: shell\n  env: { ANTHROPIC_API_KEY: sk-ant-… }\n  run: ./ask.sh',
-    good: "- id: ask\n  type: shell\n  env: { ANTHROPIC_API_KEY: '{{secrets.ANTHROPIC_API_KEY}}' }\n  run: ./ask.sh",
+    bad: [
+      'steps:',
+      '  - id: ask',
+      '    type: shell',
+      '    env: { ANTHROPIC_API_KEY: sk-ant-… }',
+      '    run: ./ask.sh',
+    ].join('\n'),
+    good: [
+      'secrets: [ANTHROPIC_API_KEY]',
+      'steps:',
+      '  - id: ask',
+      '    type: shell',
+      "    env: { ANTHROPIC_API_KEY: '{{secrets.ANTHROPIC_API_KEY}}' }",
+      '    run: ./ask.sh',
+    ].join('\n'),
   },
 );
 
@@ -137,8 +170,21 @@ export const HARDCODED_PRIVATE_KEY = credentialRule(
     why:
       'A private key in the file is no longer private. Only a header followed by key material is reported: ' +
       `a script that searches files for the header is fine. ${WHY_SHAPE}`,
-    bad: '- id: ssh\n  type: shell\n  env: { DEPLOY_KEY: "-----BEGIN OPENSSH PRIVATE KEY-----\\nb3Bl…" }\n  run: ./deploy.sh',
-    good: "- id: ssh\n  type: shell\n  env: { DEPLOY_KEY: '{{secrets.DEPLOY_KEY}}' }\n  run: ./deploy.sh",
+    bad: [
+      'steps:',
+      '  - id: ssh',
+      '    type: shell',
+      '    env: { DEPLOY_KEY: "-----BEGIN OPENSSH PRIVATE KEY-----\\nb3Bl…" }',
+      '    run: ./deploy.sh',
+    ].join('\n'),
+    good: [
+      'secrets: [DEPLOY_KEY]',
+      'steps:',
+      '  - id: ssh',
+      '    type: shell',
+      "    env: { DEPLOY_KEY: '{{secrets.DEPLOY_KEY}}' }",
+      '    run: ./deploy.sh',
+    ].join('\n'),
   },
 );
 
@@ -148,8 +194,16 @@ export const HARDCODED_SLACK_TOKEN = credentialRule(
   'A Slack token (`xoxb-…`, `xoxp-…`) or incoming-webhook URL (`https://hooks.slack.com/services/…`) in the workflow.',
   {
     why: `A Slack webhook URL is itself the credential: whoever has it posts to the channel. ${WHY_SHAPE}`,
-    bad: '- id: notify\n  type: webhook\n  url: https://hooks.slack.com/services/T0…/B0…/…',
-    good: "- id: notify\n  type: webhook\n  url: '{{secrets.SLACK_WEBHOOK_URL}}'",
+    bad: ['steps:', '  - id: notify', '    type: webhook', '    url: https://hooks.slack.com/services/T0…/B0…/…'].join(
+      '\n',
+    ),
+    good: [
+      'secrets: [SLACK_WEBHOOK_URL]',
+      'steps:',
+      '  - id: notify',
+      '    type: webhook',
+      "    url: '{{secrets.SLACK_WEBHOOK_URL}}'",
+    ].join('\n'),
   },
 );
 
@@ -179,8 +233,21 @@ export const HARDCODED_CREDENTIAL: LintRule = {
       '(read at run time), shorter than 8 characters, with spaces, of few distinct symbols, or in `<…>` ' +
       '(placeholders) are not reported.',
     fix: `Move the value out of the file: ${STORE_AS_SECRET}`,
-    bad: '- id: migrate\n  type: shell\n  env: { DB_PASSWORD: s3cr3t-Pa55w0rd }\n  run: ./migrate.sh',
-    good: "- id: migrate\n  type: shell\n  env: { DB_PASSWORD: '{{secrets.DB_PASSWORD}}' }\n  run: ./migrate.sh",
+    bad: [
+      'steps:',
+      '  - id: migrate',
+      '    type: shell',
+      '    env: { DB_PASSWORD: s3cr3t-Pa55w0rd }',
+      '    run: ./migrate.sh',
+    ].join('\n'),
+    good: [
+      'secrets: [DB_PASSWORD]',
+      'steps:',
+      '  - id: migrate',
+      '    type: shell',
+      "    env: { DB_PASSWORD: '{{secrets.DB_PASSWORD}}' }",
+      '    run: ./migrate.sh',
+    ].join('\n'),
   },
   check(context) {
     for (const found of literalCredentials(context)) {

@@ -82,8 +82,21 @@ export const INPUT_IN_RUN: LintRule = {
       "`prompt` are not reported: carrying the task's data is what a prompt is for, and what the agent may do " +
       'with it is bounded by its profile.',
     fix: 'Pass the value through `env:` and quote the variable in the script: `"$NAME"`.',
-    bad: '- id: greet\n  type: shell\n  run: echo "Hello, {{inputs.who}}"',
-    good: '- id: greet\n  type: shell\n  env: { WHO: \'{{inputs.who}}\' }\n  run: echo "Hello, $WHO"',
+    bad: [
+      'inputs: { who: { type: string } }',
+      'steps:',
+      '  - id: greet',
+      '    type: shell',
+      '    run: echo "Hello, {{inputs.who}}"',
+    ].join('\n'),
+    good: [
+      'inputs: { who: { type: string } }',
+      'steps:',
+      '  - id: greet',
+      '    type: shell',
+      "    env: { WHO: '{{inputs.who}}' }",
+      '    run: echo "Hello, $WHO"',
+    ].join('\n'),
   },
   check(context) {
     reportReads(
@@ -108,8 +121,21 @@ export const SECRET_IN_RUN: LintRule = {
       'holding quotes breaks the script or runs as code. Masking hides values in the logs Flowline writes, ' +
       'not in every place the script text travels.',
     fix: 'Pass the secret through `env:` and use the variable: `env: { TOKEN: "{{secrets.TOKEN}}" }`, then `"$TOKEN"`.',
-    bad: '- id: publish\n  type: shell\n  run: npm publish --token {{secrets.NPM_TOKEN}}',
-    good: '- id: publish\n  type: shell\n  env: { NPM_TOKEN: \'{{secrets.NPM_TOKEN}}\' }\n  run: npm publish --token "$NPM_TOKEN"',
+    bad: [
+      'secrets: [NPM_TOKEN]',
+      'steps:',
+      '  - id: publish',
+      '    type: shell',
+      '    run: npm publish --token {{secrets.NPM_TOKEN}}',
+    ].join('\n'),
+    good: [
+      'secrets: [NPM_TOKEN]',
+      'steps:',
+      '  - id: publish',
+      '    type: shell',
+      "    env: { NPM_TOKEN: '{{secrets.NPM_TOKEN}}' }",
+      '    run: npm publish --token "$NPM_TOKEN"',
+    ].join('\n'),
   },
   check(context) {
     reportReads(
@@ -132,10 +158,23 @@ export const WEBHOOK_BODY_IN_RUN: LintRule = {
       "A webhook's response is whatever the remote server (or anyone between) sent. Spliced into a script it " +
       'runs as code as soon as it holds quotes, `;` or `$(…)`.',
     fix: 'Pass the value through `env:` and quote the variable; better, have the command read it as data (`jq`).',
-    bad: '- id: deploy\n  type: shell\n  needs: [lookup]\n  run: ./deploy.sh {{steps.lookup.outputs.body.version}}',
-    good:
-      '- id: deploy\n  type: shell\n  needs: [lookup]\n' +
-      '  env: { VERSION: \'{{steps.lookup.outputs.body.version}}\' }\n  run: ./deploy.sh "$VERSION"',
+    bad: [
+      'steps:',
+      '  - { id: lookup, type: webhook, method: GET, url: https://api.example.com/release }',
+      '  - id: deploy',
+      '    type: shell',
+      '    needs: [lookup]',
+      '    run: ./deploy.sh {{steps.lookup.outputs.body.version}}',
+    ].join('\n'),
+    good: [
+      'steps:',
+      '  - { id: lookup, type: webhook, method: GET, url: https://api.example.com/release }',
+      '  - id: deploy',
+      '    type: shell',
+      '    needs: [lookup]',
+      "    env: { VERSION: '{{steps.lookup.outputs.body.version}}' }",
+      '    run: ./deploy.sh "$VERSION"',
+    ].join('\n'),
   },
   check(context) {
     reportReads(
@@ -159,10 +198,23 @@ export const AGENT_OUTPUT_IN_RUN: LintRule = {
       'can steer it. Spliced into a script, a quote or `$(…)` in that text runs as code; even an innocent ' +
       'apostrophe breaks the script.',
     fix: 'Pass it through `env:` and quote the variable, or have the agent write a file the script reads.',
-    bad: '- id: post\n  type: shell\n  needs: [review]\n  run: gh pr comment 1 --body "{{steps.review.outputs.result}}"',
-    good:
-      "- id: post\n  type: shell\n  needs: [review]\n  env: { BODY: '{{steps.review.outputs.result}}' }\n" +
-      '  run: gh pr comment 1 --body "$BODY"',
+    bad: [
+      'steps:',
+      '  - { id: review, type: claude_code, prompt: Review the diff. }',
+      '  - id: post',
+      '    type: shell',
+      '    needs: [review]',
+      '    run: gh pr comment 1 --body "{{steps.review.outputs.result}}"',
+    ].join('\n'),
+    good: [
+      'steps:',
+      '  - { id: review, type: claude_code, prompt: Review the diff. }',
+      '  - id: post',
+      '    type: shell',
+      '    needs: [review]',
+      "    env: { BODY: '{{steps.review.outputs.result}}' }",
+      '    run: gh pr comment 1 --body "$BODY"',
+    ].join('\n'),
   },
   check(context) {
     reportReads(
@@ -187,10 +239,21 @@ export const SECRET_IN_PROMPT: LintRule = {
     fix:
       "Give the secret to the step's `env:`: the agent's commands see it as an environment variable and the " +
       "model never reads it. Tell the agent the variable's name if it must use it.",
-    bad: '- id: triage\n  type: claude_code\n  prompt: Use the token {{secrets.GITHUB_TOKEN}} to read the issues.',
-    good:
-      "- id: triage\n  type: claude_code\n  env: { GITHUB_TOKEN: '{{secrets.GITHUB_TOKEN}}' }\n" +
-      '  prompt: Read the issues with gh (GITHUB_TOKEN is set).',
+    bad: [
+      'secrets: [GITHUB_TOKEN]',
+      'steps:',
+      '  - id: triage',
+      '    type: claude_code',
+      '    prompt: Use the token {{secrets.GITHUB_TOKEN}} to read the issues.',
+    ].join('\n'),
+    good: [
+      'secrets: [GITHUB_TOKEN]',
+      'steps:',
+      '  - id: triage',
+      '    type: claude_code',
+      "    env: { GITHUB_TOKEN: '{{secrets.GITHUB_TOKEN}}' }",
+      '    prompt: Read the issues with gh (GITHUB_TOKEN is set).',
+    ].join('\n'),
   },
   check(context) {
     reportReads(

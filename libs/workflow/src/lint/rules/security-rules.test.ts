@@ -1,5 +1,6 @@
 import { describe, expect, it } from '@jest/globals';
 
+import { lintYaml } from '../test-support/lint-yaml.js';
 import { SECURITY_RULES } from './security-rules.js';
 import { at, flow, inScript, lint, messagesOf, script } from './test-support/security-lint.js';
 
@@ -328,7 +329,28 @@ describe('secret-in-prompt', () => {
   });
 });
 
+/**
+ * The docs' examples of these rules hold placeholders (`ghp_…`), not strings
+ * of the credential's shape: the generated docs page must not itself hold
+ * something a secret scanner flags.
+ */
+const PLACEHOLDER_EXAMPLES = new Set([
+  'hardcoded-aws-key',
+  'hardcoded-github-token',
+  'hardcoded-anthropic-key',
+  'hardcoded-private-key',
+  'hardcoded-slack-token',
+]);
+
 describe('the security catalogue', () => {
+  it.each(SECURITY_RULES.map((r) => [r.id, r] as const))(
+    "%s: the docs' bad example is reported, the good one not",
+    (_, r) => {
+      if (!PLACEHOLDER_EXAMPLES.has(r.id)) expect(lintYaml(`name: w\n${r.docs.bad!}\n`, [r]).length).toBeGreaterThan(0);
+      expect(lintYaml(`name: w\n${r.docs.good!}\n`, [r])).toEqual([]);
+    },
+  );
+
   it('has unique ids, the security category, and docs with examples for every rule', () => {
     const ids = SECURITY_RULES.map((r) => r.id);
     expect(new Set(ids).size).toBe(ids.length);

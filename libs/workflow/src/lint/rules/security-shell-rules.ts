@@ -20,10 +20,21 @@ export const CURL_PIPE_SHELL: LintRule = {
       'json.tool` or `| node -e "…"` only read data and are fine. A script downloaded to a file and run ' +
       'later is not detected: whether its checksum was checked in between cannot be told from the text.',
     fix: 'Download to a file, check it against a checksum you pinned, then run it; or install a pinned package.',
-    bad: '- id: tools\n  type: shell\n  run: curl -fsSL https://example.com/install.sh | bash',
-    good:
-      '- id: tools\n  type: shell\n  run: |\n    curl -fsSL -o install.sh https://example.com/install.sh\n' +
-      '    echo "3f5c…  install.sh" | sha256sum -c -\n    bash install.sh',
+    bad: [
+      'steps:',
+      '  - id: tools',
+      '    type: shell',
+      '    run: curl -fsSL https://example.com/install.sh | bash',
+    ].join('\n'),
+    good: [
+      'steps:',
+      '  - id: tools',
+      '    type: shell',
+      '    run: |',
+      '      curl -fsSL -o install.sh https://example.com/install.sh',
+      '      echo "3f5c…  install.sh" | sha256sum -c -',
+      '      bash install.sh',
+    ].join('\n'),
   },
   check(context) {
     reportScriptFindings(context, (script) => downloadsRunAsCode(script.pipelines));
@@ -47,8 +58,21 @@ export const RM_RF_TEMPLATED_PATH: LintRule = {
       'which fails), as is a variable whose env value is literal text. `${DIR:?}` stops the script when DIR ' +
       'is empty; any `${DIR…}` form is taken as deliberate.',
     fix: 'Pass the path through `env:` and write `"${DIR:?}"`, quoted, so an empty value stops the script.',
-    bad: '- id: clean\n  type: shell\n  run: rm -rf {{inputs.dir}}/build',
-    good: '- id: clean\n  type: shell\n  env: { DIR: \'{{inputs.dir}}\' }\n  run: rm -rf "${DIR:?}/build"',
+    bad: [
+      'inputs: { dir: { type: string } }',
+      'steps:',
+      '  - id: clean',
+      '    type: shell',
+      '    run: rm -rf {{inputs.dir}}/build',
+    ].join('\n'),
+    good: [
+      'inputs: { dir: { type: string } }',
+      'steps:',
+      '  - id: clean',
+      '    type: shell',
+      "    env: { DIR: '{{inputs.dir}}' }",
+      '    run: rm -rf "${DIR:?}/build"',
+    ].join('\n'),
   },
   check(context) {
     reportScriptFindings(context, (script) =>
@@ -80,8 +104,8 @@ export const NPX_UNPINNED: LintRule = {
       '(`@^1.2`) is not a pin. `--no-install` / `--no` keep npx to the local install and are fine, as are ' +
       'local paths, specs pinned to a full git commit, and specs with `$` or `{{` (decided at run time).',
     fix: 'Pin an exact version (`npx prettier@3.3.3`), or run the local install: `npx --no-install jest`.',
-    bad: '- id: format\n  type: shell\n  run: npx prettier --check .',
-    good: '- id: format\n  type: shell\n  run: npx --no-install prettier --check .',
+    bad: ['steps:', '  - id: format', '    type: shell', '    run: npx prettier --check .'].join('\n'),
+    good: ['steps:', '  - id: format', '    type: shell', '    run: npx --no-install prettier --check .'].join('\n'),
   },
   check(context) {
     reportScriptFindings(context, (script) => unpinnedPackageRuns(script.pipelines));
