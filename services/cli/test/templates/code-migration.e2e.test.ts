@@ -9,9 +9,8 @@ import { afterEach, beforeEach, describe, expect, it } from '@jest/globals';
 
 import type { ScriptedModelServer } from '@flowline/executors';
 
-import type { EditPlanner } from '../support/file-editing-agent.js';
+import { type EditPlanner, startFileEditingAgent } from '../support/file-editing-agent.js';
 import { runFlowline } from '../support/flowline-process.js';
-import { startReadThenWriteAgent } from './migration-agent.js';
 import { esmVersions, migrationPlanner } from './migration-esm-versions.js';
 
 const TEMPLATES = fileURLToPath(new URL('../../../../templates/', import.meta.url));
@@ -65,7 +64,7 @@ function git(...args: string[]): string {
 
 /** `flowline run templates/code-migration.yaml` on the copy, the agents answered by `plan`. */
 async function migrate(plan: EditPlanner): Promise<{ code: number | null; run: RunJson; report: string }> {
-  server = await startReadThenWriteAgent(() => project, plan);
+  server = await startFileEditingAgent(() => project, plan);
   const result = await runFlowline(['run', WORKFLOW, '--workspace', project, '--json'], {
     env: {
       ANTHROPIC_BASE_URL: server.url,
