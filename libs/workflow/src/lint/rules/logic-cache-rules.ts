@@ -1,7 +1,7 @@
 import type { StepDefinition } from '../../definition/workflow-definition.js';
 import type { ValuePath } from '../../source/source-positions.js';
-import type { LintRule } from '../lint-rule.js';
-import { expensiveCommand } from './perf-commands.js';
+import type { LintContext, LintRule } from '../lint-rule.js';
+import { expensiveCommand, shellScriptOf } from './perf-commands.js';
 import { compiledStep } from './step-facts.js';
 
 export const cacheWithoutFiles: LintRule = {
@@ -34,7 +34,7 @@ export const cacheWithoutFiles: LintRule = {
     context.definition.steps.forEach((step, index) => {
       const cache = compiledStep(context.workflow, step.id).cache;
       if (!cache.enabled || cache.files.length > 0) return;
-      const reads = workspaceReader(step);
+      const reads = workspaceReader(context, step);
       if (reads === undefined) return;
       const { path, atKey } = cacheField(step, index);
       context.report({
@@ -48,10 +48,10 @@ export const cacheWithoutFiles: LintRule = {
 };
 
 /** What of the workspace the step's result depends on, in words; undefined when not certain. */
-function workspaceReader(step: StepDefinition): string | undefined {
+function workspaceReader(context: LintContext, step: StepDefinition): string | undefined {
   if (step.type === 'claude_code') return 'the agent returns its old result after the files change';
-  if (step.type !== 'shell') return undefined;
-  const command = expensiveCommand(step.run);
+  const script = step.type === 'shell' ? shellScriptOf(context, step.id) : undefined;
+  const command = script === undefined ? undefined : expensiveCommand(script.pipelines);
   return command === undefined
     ? undefined
     : `${command.text} is skipped even when ${command.files.join(' or ')} changed`;

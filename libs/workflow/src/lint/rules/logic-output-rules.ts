@@ -1,6 +1,10 @@
+import type { SourceSpan } from '@flowline/core';
+
 import type { ShellStepDefinition } from '../../definition/workflow-definition.js';
-import type { LintRule } from '../lint-rule.js';
-import { scriptSpan, withoutComments } from './perf-commands.js';
+import type { ValuePath } from '../../source/source-positions.js';
+import type { LintContext, LintRule } from '../lint-rule.js';
+import { placeInScript, shellScriptOf } from './perf-commands.js';
+import type { ShellScript } from './security-scripts.js';
 import { StepReads } from './step-facts.js';
 
 /** `$FLOWLINE_OUTPUT` or `${FLOWLINE_OUTPUT}` in a script: it hands outputs back. */
@@ -17,8 +21,8 @@ export const unusedOutputs: LintRule = {
       'for `outputs_from`. When no step template and no workflow output reads `steps.<id>.outputs`, that work ' +
       'goes nowhere — usually a reader was renamed or removed, or a value meant to be a run output was never ' +
       'listed under `outputs:`. Only explicit outputs count; every shell step also has `stdout`, `stderr` and ' +
-      '`exit_code`, which nobody is expected to read. A script that writes outputs through another script it ' +
-      'calls is not seen.',
+      '`exit_code`, which nobody is expected to read. `$FLOWLINE_OUTPUT` counts where a command names it, not in ' +
+      'comments or here-document text; a script that writes outputs through another script it calls is not seen.',
     fix: 'Read the value where it was meant for (a later step, or the workflow `outputs:`), or stop writing it.',
     bad: 'steps:\n  - id: measure\n    type: shell\n    run: echo "score=72" >> "$FLOWLINE_OUTPUT"',
     good: [
@@ -34,28 +38,40 @@ export const unusedOutputs: LintRule = {
     const reads = StepReads.of(context.workflow);
     context.definition.steps.forEach((step, index) => {
       if (step.type !== 'shell' || reads.isRead(step.id, 'outputs')) return;
-      const where = outputsWritten(step, index);
+      const where = outputsWritten(context, step, index);
       if (where === undefined) return;
       context.report({
         message: `step "${step.id}": ${where.what}, but no template reads steps.${step.id}.outputs; read them (a later step or the workflow outputs) or stop writing them`,
-        path: where.path,
-        ...(where.needle === undefined ? {} : { at: scriptSpan(context, where.path, where.needle) }),
+        ...where.place,
         stepId: step.id,
       });
     });
   },
 };
 
+/** How the step hands back outputs, and where to report it: `outputs_from`, else `$FLOWLINE_OUTPUT` in its script. */
 function outputsWritten(
+  context: LintContext,
   step: ShellStepDefinition,
   index: number,
-): { what: string; path: (string | number)[]; needle?: string } | undefined {
+): { what: string; place: { path: ValuePath; at?: SourceSpan } } | undefined {
   if (step.outputs_from !== undefined) {
-    return { what: `hands back outputs from ${step.outputs_from}`, path: ['steps', index, 'outputs_from'] };
+    return { what: `hands back outputs from ${step.outputs_from}`, place: { path: ['steps', index, 'outputs_from'] } };
   }
-  const written = WRITES_OUTPUT.exec(withoutComments(step.run));
-  if (written === null) return undefined;
-  return { what: 'writes outputs to $FLOWLINE_OUTPUT', path: ['steps', index, 'run'], needle: written[0] };
+  const script = shellScriptOf(context, step.id);
+  const offset = script === undefined ? undefined : outputFileOffset(script);
+  if (script === undefined || offset === undefined) return undefined;
+  const place = { path: script.path, at: placeInScript(context, script, offset) };
+  return { what: 'writes outputs to $FLOWLINE_OUTPUT', place };
+}
+
+/** Where the script first names `$FLOWLINE_OUTPUT` in a command (comments and here-document text do not count). */
+function outputFileOffset(script: ShellScript): number | undefined {
+  for (const word of script.pipelines.flat(2)) {
+    const at = word.raw.search(WRITES_OUTPUT);
+    if (at !== -1) return word.start + at;
+  }
+  return undefined;
 }
 
 export const continueOnErrorUnchecked: LintRule = {

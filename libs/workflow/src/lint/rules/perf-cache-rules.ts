@@ -1,5 +1,6 @@
 import type { LintRule } from '../lint-rule.js';
-import { commandOffset, expensiveCommand, hasSideEffects, scriptSpan } from './perf-commands.js';
+import { expensiveCommand, hasSideEffects, placeInScript } from './perf-commands.js';
+import { shellScripts } from './security-scripts.js';
 import { compiledStep } from './step-facts.js';
 
 export const uncachedExpensiveStep: LintRule = {
@@ -14,7 +15,8 @@ export const uncachedExpensiveStep: LintRule = {
       'package`, `gradle build`) take minutes and give the same result for the same files. With `cache: { enabled: ' +
       "true, files: [...] }` an unchanged workspace restores the step's outputs and file changes (the installed " +
       '`node_modules`, the build output) in moments. The rule looks at the command that starts each part of the ' +
-      'script (`a && b`, `a; b`, one per line), not at text inside quotes, and only at `npm install`-style ' +
+      'script (`a && b`, `a; b`, one per line, after `sudo`, `env` or `timeout`), not at comments, here-documents ' +
+      'or text inside quotes, and only at `npm install`-style ' +
       'installs without package names and `make` without a target other than all, build or compile. It stays ' +
       'quiet when the script also has effects outside the workspace that a cache hit would skip (a publish, a ' +
       'deploy, a push, `curl`, `kubectl`, `aws`…), and when the step or `defaults:` says `cache: { enabled: false ' +
@@ -35,19 +37,19 @@ export const uncachedExpensiveStep: LintRule = {
   },
   check(context) {
     const { definition, workflow } = context;
-    definition.steps.forEach((step, index) => {
-      if (step.type !== 'shell' || compiledStep(workflow, step.id).cache.enabled) return;
-      if (step.cache?.enabled === false || definition.defaults?.cache?.enabled === false) return;
-      const command = expensiveCommand(step.run);
-      if (command === undefined || hasSideEffects(step.run)) return;
-      const path = ['steps', index, 'run'];
+    for (const script of shellScripts(context)) {
+      const { step, pipelines } = script;
+      if (compiledStep(workflow, step.id).cache.enabled) continue;
+      if (step.cache?.enabled === false || definition.defaults?.cache?.enabled === false) continue;
+      const command = expensiveCommand(pipelines);
+      if (command === undefined || hasSideEffects(pipelines)) continue;
       const files = command.files.join(', ');
       context.report({
         message: `step "${step.id}": runs ${command.text} every time; enable the cache (cache: { enabled: true, files: [${files}] }) so an unchanged workspace reuses the result`,
-        path,
-        at: scriptSpan(context, path, command.command, commandOffset),
+        path: script.path,
+        at: placeInScript(context, script, command.offset),
         stepId: step.id,
       });
-    });
+    }
   },
 };

@@ -1,28 +1,30 @@
 import type { SourceSpan } from '@flowline/core';
 
-import type { ValuePath } from '../../source/source-positions.js';
 import type { LintContext } from '../lint-rule.js';
+import { programWords } from './security-commands.js';
+import { type ShellScript, placeInText, shellScripts } from './security-scripts.js';
+import { type ShellPipeline, unquoted } from './security-shell.js';
 
 /**
- * Reading shell scripts for the commands the cache rules care about. Not a
- * shell parser: a script is cut into simple commands at `&&`, `||`, `;`, `|`,
- * `&`, parentheses, backquotes, `$(` and line ends, comment lines are dropped,
- * and each command is matched at its start (after `then`, `do`, `time`,
- * `sudo`, `env`-style `NAME=value` prefixes). A command named only inside
- * quotes (`echo "run npm ci"`) is therefore not taken for one.
+ * The commands the cache rules care about, found with the lint's shell
+ * parser (security-shell.ts: quotes, comments, here-documents and
+ * substitutions understood) and matched on a command's program and
+ * arguments, keywords, assignments and wrappers (`sudo`, `env`, `timeout`)
+ * stepped over. So `echo "run npm ci"`, `# npm ci` and `tsc=$(…)` are not
+ * taken for the commands they mention.
  */
 
 /** A command doing expensive, deterministic work from workspace files: its result is worth caching. */
 export interface ExpensiveCommand {
-  /** The command as the script writes it (`npm ci`), for the message. */
+  /** The command as the script writes it, unquoted (`npm ci`), for the message. */
   readonly text: string;
-  /** The whole simple command it starts (`npm ci --no-audit`), to find its place in the script. */
-  readonly command: string;
+  /** Where its program word starts in the script. */
+  readonly offset: number;
   /** What its result depends on, suggested for `cache.files`. */
   readonly files: readonly string[];
 }
 
-/** The end of a command word: `tsc` in `tsc -p .`, not in `tsc=$(…)` or `tscx`. */
+/** The end of a command word: `tsc` in `tsc -p .`, not `tscx`. */
 const END = String.raw`(?=\s|$)`;
 /** Flags only (`--no-audit`, `-j4`, `--prefix=web`), no package names or targets. */
 const FLAGS = String.raw`(?:\s+-[\w-]+(?:=\S+)?)*\s*$`;
@@ -67,76 +69,40 @@ const EXPENSIVE: readonly { readonly pattern: RegExp; readonly files: readonly s
 const SIDE_EFFECTS =
   /^(?:(?:npm|yarn|pnpm|cargo) publish|git push|docker push|gem push|twine upload|kubectl|helm|terraform|aws|gcloud|az|gh|curl|wget|scp|rsync|ssh)\b|deploy|publish/;
 
-/** What may stand before a command: keywords, `NAME=value` assignments. */
-const PREFIX_PART = String.raw`(?:(?:then|do|else|elif|time|sudo|exec|command|!)\s+|[A-Za-z_][A-Za-z0-9_]*=\S*\s+)`;
-const PREFIX = new RegExp(`^${PREFIX_PART}+`);
-/** A line's text before a command: a separator or nothing, then prefixes. */
-const BEFORE_COMMAND = new RegExp(String.raw`(?:^|&&|\|\||\$\(|[;|&()\x60])\s*${PREFIX_PART}*$`);
-
-/** The simple commands of a script, trimmed, comment lines and blanks left out. */
-export function commandsOf(script: string): string[] {
-  return withoutComments(script)
-    .split('\n')
-    .flatMap((line) => line.split(/&&|\|\||\$\(|[;|&()`]/))
-    .map((command) => command.trim().replace(PREFIX, ''))
-    .filter((command) => command !== '');
+/** Each command the script runs, as its program and arguments (unquoted, joined by spaces) and where it starts. */
+function commandLines(pipelines: readonly ShellPipeline[]): { line: string; offset: number }[] {
+  return pipelines.flatMap((pipeline) =>
+    pipeline.flatMap((command) => {
+      const words = programWords(command);
+      return words.length === 0
+        ? []
+        : [{ line: words.map((word) => unquoted(word)).join(' '), offset: words[0]!.start }];
+    }),
+  );
 }
 
 /** The first expensive, deterministic command the script runs, if any. */
-export function expensiveCommand(script: string): ExpensiveCommand | undefined {
-  for (const command of commandsOf(script)) {
+export function expensiveCommand(pipelines: readonly ShellPipeline[]): ExpensiveCommand | undefined {
+  for (const { line, offset } of commandLines(pipelines)) {
     for (const { pattern, files } of EXPENSIVE) {
-      const match = pattern.exec(command);
-      if (match !== null) return { text: match[0].trim(), command, files };
+      const match = pattern.exec(line);
+      if (match !== null) return { text: match[0].trim(), offset, files };
     }
   }
   return undefined;
 }
 
 /** Whether the script runs a command whose effect a cache hit would skip (see SIDE_EFFECTS). */
-export function hasSideEffects(script: string): boolean {
-  return commandsOf(script).some((command) => SIDE_EFFECTS.test(command));
+export function hasSideEffects(pipelines: readonly ShellPipeline[]): boolean {
+  return commandLines(pipelines).some(({ line }) => SIDE_EFFECTS.test(line));
 }
 
-/**
- * The first occurrence of `needle` in `source` (a script as written in the
- * file, maybe indented) that is not on a comment line and that `accept`
- * takes, given the line's text before it; -1 when there is none.
- */
-export function scriptOffset(source: string, needle: string, accept: (before: string) => boolean = () => true): number {
-  for (let at = source.indexOf(needle); at !== -1; at = source.indexOf(needle, at + 1)) {
-    const before = source.slice(source.lastIndexOf('\n', at) + 1, at);
-    if (!/^\s*#/.test(before) && accept(before)) return at;
-  }
-  return -1;
+/** The parsed script of a shell step, when its interpreter is a POSIX-like shell. */
+export function shellScriptOf(context: LintContext, stepId: string): ShellScript | undefined {
+  return shellScripts(context).find((script) => script.step.id === stepId);
 }
 
-/** Where `command` runs in `source`: an occurrence that starts a command, not one inside an argument. */
-export function commandOffset(source: string, command: string): number {
-  return scriptOffset(source, command, (before) => BEFORE_COMMAND.test(before));
-}
-
-/** The script without its comment lines: what it runs. */
-export function withoutComments(script: string): string {
-  return script
-    .split('\n')
-    .filter((line) => !/^\s*#/.test(line))
-    .join('\n');
-}
-
-/**
- * The span of `needle` in the script at `path`, at the occurrence `find`
- * picks in the script's text as written (`scriptOffset`: the first outside
- * comment lines); the first occurrence anywhere, or the script, otherwise.
- */
-export function scriptSpan(
-  context: LintContext,
-  path: ValuePath,
-  needle: string,
-  find: (source: string, needle: string) => number = scriptOffset,
-): SourceSpan {
-  const range = context.positions.valueOffsets(path);
-  const at = range === undefined ? -1 : find(context.text.slice(range[0], range[1]), needle);
-  if (range === undefined || at === -1) return context.spanOf(path, needle);
-  return context.positions.spanOfOffsets(range[0] + at, range[0] + at + needle.length);
+/** The place in the file of an offset in a step's script. */
+export function placeInScript(context: LintContext, script: ShellScript, offset: number): SourceSpan {
+  return context.positions.templateSpan(script.path, script.source, placeInText(script.source, offset));
 }

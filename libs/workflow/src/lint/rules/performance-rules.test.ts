@@ -4,7 +4,8 @@ import type { LintRule } from '../lint-rule.js';
 import { lintYaml, placesOf } from '../test-support/lint-yaml.js';
 import { agentWithoutMaxTurns, forEachUnbounded, missingTimeout, timeoutTooLarge } from './perf-bounds-rules.js';
 import { uncachedExpensiveStep } from './perf-cache-rules.js';
-import { commandOffset, expensiveCommand, hasSideEffects } from './perf-commands.js';
+import { expensiveCommand, hasSideEffects } from './perf-commands.js';
+import { shellPipelines } from './security-shell.js';
 import { STEP_LIMIT, serialChain, tooManySteps } from './perf-shape-rules.js';
 import { PERFORMANCE_RULES } from './performance-rules.js';
 
@@ -57,8 +58,10 @@ describe('expensiveCommand', () => {
     ['mvn -B package', 'mvn -B package'],
     ['cargo build --release', 'cargo build'],
     ['time go build ./...', 'go build'],
+    ['timeout 10m npm ci', 'npm ci'],
+    ['"npm" ci', 'npm ci'],
   ])('finds the command in %j', (script, text) => {
-    expect(expensiveCommand(script)?.text).toBe(text);
+    expect(expensiveCommand(shellPipelines(script))?.text).toBe(text);
   });
 
   it.each([
@@ -71,21 +74,21 @@ describe('expensiveCommand', () => {
     'docker build -t app .',
     'yarn test',
     'tsc=$(command -v tsc)',
+    'cat <<EOF\nnpm ci\nEOF',
   ])('finds none in %j', (script) => {
-    expect(expensiveCommand(script)).toBeUndefined();
+    expect(expensiveCommand(shellPipelines(script))).toBeUndefined();
   });
 
-  it('places a command where it runs, not in a comment or an argument', () => {
-    const script = '  # npm ci first\n  echo "npm ci" && npm ci\n';
-    expect(commandOffset(script, 'npm ci')).toBe(script.lastIndexOf('npm ci'));
-    expect(commandOffset('  echo npm ci\n', 'npm ci')).toBe(-1);
+  it('gives the offset of the program word', () => {
+    const script = '# npm ci first\necho "npm ci" && sudo npm ci\n';
+    expect(expensiveCommand(shellPipelines(script))?.offset).toBe(script.lastIndexOf('npm ci'));
   });
 
   it('sees effects outside the workspace', () => {
-    expect(hasSideEffects('npm ci && npm publish')).toBe(true);
-    expect(hasSideEffects('make\n./scripts/deploy.sh')).toBe(true);
-    expect(hasSideEffects('npm ci\ncurl -fsS https://example.com')).toBe(true);
-    expect(hasSideEffects('npm ci && npm run build')).toBe(false);
+    expect(hasSideEffects(shellPipelines('npm ci && npm publish'))).toBe(true);
+    expect(hasSideEffects(shellPipelines('make\n./scripts/deploy.sh'))).toBe(true);
+    expect(hasSideEffects(shellPipelines('npm ci\ncurl -fsS https://example.com'))).toBe(true);
+    expect(hasSideEffects(shellPipelines('npm ci && npm run build'))).toBe(false);
   });
 });
 
