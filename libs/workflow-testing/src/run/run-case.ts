@@ -71,8 +71,9 @@ export async function runCase(
   if (missing.length > 0) return result([missingSecrets(testCase, missing)]);
   const timeout = new AbortController();
   const timer = setTimeout(() => timeout.abort('timeout'), env.timeoutMs);
-  const dirs = await makeCaseDirs(env.tempDir);
+  let dirs: CaseDirs | undefined;
   try {
+    dirs = await makeCaseDirs(env.tempDir);
     const context: CaseContext = { testFile, workflow, testCase, env, dirs, signal: timeout.signal };
     const { failures, status } = await runAndCheck(context);
     return result(failures, status);
@@ -80,7 +81,7 @@ export async function runCase(
     return result([{ at: testCase.at, what: `the case could not run: ${errorMessage(error)}` }]);
   } finally {
     clearTimeout(timer);
-    await dirs.remove();
+    await dirs?.remove().catch((error: unknown) => env.warn(`could not remove ${dirs?.root}: ${errorMessage(error)}`));
   }
 }
 

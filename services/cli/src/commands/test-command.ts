@@ -1,7 +1,7 @@
 import { writeFile } from 'node:fs/promises';
 import { availableParallelism, tmpdir } from 'node:os';
 
-import { FlowlineError, assertNever, formatDiagnostic, hasErrors, parseDuration } from '@flowline/core';
+import { FlowlineError, assertNever, errorMessage, formatDiagnostic, hasErrors, parseDuration } from '@flowline/core';
 import { loadExecutorConfig } from '@flowline/executors';
 import { checkSandbox, createSandbox } from '@flowline/sandbox';
 import {
@@ -61,7 +61,7 @@ export const testCommand: Command = {
     const env = await testEnvironment(io, options);
     if (env === undefined) return EXIT.usage;
     const result = await runSuite(suites, env, progressPrinter(io, options));
-    await writeReport(result, io, options);
+    if (!(await writeReportOrSay(result, io, options))) return EXIT.usage;
     return result.failed > 0 ? EXIT.failed : EXIT.ok;
   },
 };
@@ -156,6 +156,18 @@ async function writeReport(result: SuiteResult, io: CliIo, options: TestOptions)
   const report = reportText(result, options.reporter);
   if (options.output === undefined) io.stdout.write(report);
   else await writeFile(options.output, report);
+}
+
+/** Writes the report; a file that cannot be written is a bad --output (exit 2), said in one line. */
+async function writeReportOrSay(result: SuiteResult, io: CliIo, options: TestOptions): Promise<boolean> {
+  try {
+    await writeReport(result, io, options);
+    return true;
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === undefined) throw error;
+    io.stderr.write(`flowline: error: cannot write the report to ${options.output}: ${errorMessage(error)}\n`);
+    return false;
+  }
 }
 
 function reportText(result: SuiteResult, reporter: Reporter): string {
