@@ -35,17 +35,22 @@ export function independenceReason(
 ): string | undefined {
   const dependent = compiledStep(workflow, dependentId);
   if (dependent.triggerRule !== 'all_success') return undefined;
-  if (readThrough(workflow, dependentId, needId)) return undefined;
-  const need = compiledStep(workflow, needId);
+  const why = kindReason(compiledStep(workflow, needId), dependent);
+  // Whether anything reads through the edge is the costly question: asked last.
+  return why === undefined || readThrough(workflow, dependentId, needId) ? undefined : why;
+}
+
+/** Why a need of this kind cannot change what the dependent sees, or undefined when it may. */
+function kindReason(need: CompiledStep, dependent: CompiledStep): string | undefined {
   switch (need.type) {
     case 'webhook':
       return reachesOutside(dependent)
         ? undefined
-        : `a webhook changes only the outside world, which "${dependentId}" cannot reach`;
+        : `a webhook changes only the outside world, which "${dependent.id}" cannot reach`;
     case 'claude_code':
       return need.profile === 'read-only' ? 'a read-only agent changes nothing but its outputs' : undefined;
     case 'template':
-      return readsFiles(dependent) ? undefined : `"${dependentId}" cannot read the file the template writes`;
+      return readsFiles(dependent) ? undefined : `"${dependent.id}" cannot read the file the template writes`;
     case 'shell':
     case 'assert':
     case 'conditional':
