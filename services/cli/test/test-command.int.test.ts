@@ -86,7 +86,7 @@ describe('flowline test', () => {
     );
   }, 60_000);
 
-  it('--reporter json prints one document on stdout and the progress on stderr', async () => {
+  it('--reporter json prints one document on stdout and the progress on stderr; an --output that cannot be written is exit 2', async () => {
     await write('greet.test.yaml', 'cases:\n  - name: says yes\n    expect: { outputs: { said: "yes" } }\n');
     const result = await runFlowline(['test', 'greet.test.yaml', '--reporter', 'json', '--jobs', '1'], { cwd: dir });
     expect(JSON.parse(result.stdout)).toMatchObject({
@@ -96,6 +96,11 @@ describe('flowline test', () => {
     });
     expect(result.stderr).toMatch(/^greet\.test\.yaml\n {2}✓ says yes \(.+\)\n1 passed, 0 failed/);
     expect(result.code).toBe(0);
+    const unwritable = await runFlowline(['test', '--reporter', 'json', '--output', 'no/such/dir/r.json'], {
+      cwd: dir,
+    });
+    expect(unwritable.stderr).toMatch(/^flowline: error: cannot write the report to no\/such\/dir\/r\.json: ENOENT/m);
+    expect(unwritable.code).toBe(2);
   }, 60_000);
 
   it('an invalid test file: every problem at its place, exit 2, and no case of any file runs', async () => {
