@@ -54,10 +54,11 @@ cases:
     expect(await suite.read('ws/shared.txt')).toBe('original\n');
   }, 60_000);
 
-  it('a case past its timeout is cancelled and fails; the next one still runs', async () => {
+  it('a case past its timeout (warm-up included) is cancelled and fails; the next one still runs', async () => {
     suite = await suiteDir({
       'slow.yaml': 'version: 1\nname: slow\nsteps:\n  - { id: wait, type: shell, run: sleep 30 }\n',
-      'slow.test.yaml': 'cases:\n  - name: too slow\n  - name: also slow\n',
+      // The second times out in its warm-up: its real run must not start.
+      'slow.test.yaml': 'cases:\n  - name: too slow\n  - name: also slow\n    warm_cache: true\n',
     });
     const started = Date.now();
     const result = await runFiles([suite.path('slow.test.yaml')], { jobs: 1, timeoutMs: 1_000 });
@@ -65,7 +66,7 @@ cases:
       'too slow': ['2:5 timed out after 1s; the run was cancelled'],
       'also slow': ['3:5 timed out after 1s; the run was cancelled'],
     });
-    expect(result.files[0]!.cases[0]!.runStatus).toBe('cancelled');
+    expect(result.files[0]!.cases.map((c) => c.runStatus)).toEqual(['cancelled', 'cancelled']);
     expect(Date.now() - started).toBeLessThan(15_000);
   }, 60_000);
 });

@@ -86,16 +86,16 @@ export async function runCase(
 }
 
 async function runAndCheck(context: CaseContext): Promise<{ failures: Failure[]; status: RunRecordStatus }> {
-  const { testCase, workflow, env, dirs, signal } = context;
-  // The warm-up fills the case's cache from a throwaway copy; its outcome is not judged.
-  if (testCase.warmCache)
-    await runOnce(context, await copyWorkspace(testCase.workspace, dirs.root, 'warm-up'), 'warm-up');
+  const { testCase, workflow, dirs, signal } = context;
+  if (testCase.warmCache) {
+    // The warm-up fills the case's cache from a throwaway copy; its outcome is not judged.
+    const warm = await runOnce(context, await copyWorkspace(testCase.workspace, dirs.root, 'warm-up'), 'warm-up');
+    // A run started on a signal already aborted would never see the abort: stop here.
+    if (signal.aborted) return timedOut(context, warm.run.record.status);
+  }
   const workspace = await copyWorkspace(testCase.workspace, dirs.root, 'workspace');
   const { run, executors } = await runOnce(context, workspace, 'case');
-  if (signal.aborted) {
-    const what = `timed out after ${formatDuration(env.timeoutMs)}; the run was cancelled`;
-    return { failures: [{ at: testCase.at, what }], status: run.record.status };
-  }
+  if (signal.aborted) return timedOut(context, run.record.status);
   const masker = new SecretMasker(Object.values(testCase.secrets));
   const facts = { workflow, record: run.record, state: run.state, workspace, masker };
   const unused: Failure[] = executors.unused.map((u) => ({
@@ -103,6 +103,11 @@ async function runAndCheck(context: CaseContext): Promise<{ failures: Failure[];
     what: `step ${u.key}: the agent stopped after ${u.use.used} of the transcript's ${u.use.total} turns`,
   }));
   return { failures: [...unused, ...(await checkExpectations(testCase.expect, facts))], status: run.record.status };
+}
+
+function timedOut(context: CaseContext, status: RunRecordStatus): { failures: Failure[]; status: RunRecordStatus } {
+  const what = `timed out after ${formatDuration(context.env.timeoutMs)}; the run was cancelled`;
+  return { failures: [{ at: context.testCase.at, what }], status };
 }
 
 async function runOnce(
