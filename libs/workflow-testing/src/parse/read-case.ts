@@ -1,16 +1,27 @@
-import type { StepMock, TestCase, WorkspaceSpec } from '../spec/test-spec.js';
+import type { SetupScript, StepMock, TestCase, WorkspaceSpec } from '../spec/test-spec.js';
 import type { NodeReader } from './node-reader.js';
 import { type YamlNode, plainValue } from './positioned-yaml.js';
 import { readExpect } from './read-expect.js';
 import { readMock } from './read-mock.js';
 import { readWorkspace } from './read-workspace.js';
 
-const CASE_FIELDS = ['name', 'description', 'inputs', 'secrets', 'workspace', 'warm_cache', 'mocks', 'expect'] as const;
+const CASE_FIELDS = [
+  'name',
+  'description',
+  'inputs',
+  'secrets',
+  'workspace',
+  'warm_cache',
+  'setup',
+  'mocks',
+  'expect',
+] as const;
 
 /** What a case inherits from its file. */
 export interface CaseDefaults {
   readonly workspace: WorkspaceSpec | undefined;
   readonly baseDir: string;
+  readonly setup: readonly SetupScript[];
 }
 
 /** One entry of `cases:`; undefined when it cannot be read at all (its problems are reported). */
@@ -37,9 +48,16 @@ export function readCase(node: YamlNode, reader: NodeReader, defaults: CaseDefau
         ? defaults.workspace
         : readWorkspace(workspace, reader, defaults.baseDir, `${what}: workspace`),
     warmCache: (warmCache === undefined ? undefined : reader.boolean(warmCache, `${what}: warm_cache`)) ?? false,
+    setup: [...defaults.setup, ...readSetup(get('setup'), reader, `${what}: setup`)],
     mocks: readMocks(get('mocks'), reader, `${what}: mocks`),
     expect: readExpect(get('expect'), reader),
   };
+}
+
+/** A `setup:` script; none when absent or unreadable (the problem is reported). */
+export function readSetup(node: YamlNode | undefined, reader: NodeReader, what: string): SetupScript[] {
+  const script = node === undefined ? undefined : reader.string(node, what);
+  return script === undefined ? [] : [{ script, at: node!.at }];
 }
 
 function readMapping(node: YamlNode, reader: NodeReader, what: string): Record<string, unknown> {

@@ -110,7 +110,7 @@ cases:
       stauts: succeeded
 `),
     ).toEqual([
-      `${FILE}:4:5: error: case: unknown field "mock" (did you mean "mocks"?); allowed: name, description, inputs, secrets, workspace, warm_cache, mocks, expect [unknown-field]`,
+      `${FILE}:4:5: error: case: unknown field "mock" (did you mean "mocks"?); allowed: name, description, inputs, secrets, workspace, warm_cache, setup, mocks, expect [unknown-field]`,
       `${FILE}:6:7: error: expect: unknown field "stauts" (did you mean "status"?); allowed: status, steps, outputs, files [unknown-field]`,
     ]);
   });

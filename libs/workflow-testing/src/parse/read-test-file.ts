@@ -6,10 +6,10 @@ import type { TestCase, TestFile } from '../spec/test-spec.js';
 import { NodeReader } from './node-reader.js';
 import { type YamlNode, parseYaml } from './positioned-yaml.js';
 import { Problems } from './problems.js';
-import { type CaseDefaults, readCase } from './read-case.js';
+import { type CaseDefaults, readCase, readSetup } from './read-case.js';
 import { readWorkspace } from './read-workspace.js';
 
-const FILE_FIELDS = ['workflow', 'workspace', 'cases'] as const;
+const FILE_FIELDS = ['workflow', 'workspace', 'setup', 'cases'] as const;
 const START = { line: 1, column: 1, endLine: 1, endColumn: 1 };
 const TEST_SUFFIX = /\.test(\.ya?ml)$/;
 
@@ -48,7 +48,11 @@ export function readTestFile(text: string, file: string): ReadResult {
   const workspace =
     workspaceNode === undefined ? undefined : readWorkspace(workspaceNode, reader, baseDir, 'workspace');
   const cases = reader.require(fields, 'cases', 'a test file', root.at)
-    ? readCases(fields.get('cases')!.value, reader, { workspace, baseDir })
+    ? readCases(fields.get('cases')!.value, reader, {
+        workspace,
+        baseDir,
+        setup: readSetup(fields.get('setup')?.value, reader, 'setup'),
+      })
     : [];
   if (workflowName === undefined) return { testFile: undefined, diagnostics: problems.items };
   return {

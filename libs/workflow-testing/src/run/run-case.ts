@@ -12,6 +12,7 @@ import type { CompiledWorkflow } from '@flowline/workflow';
 import { type Failure, checkExpectations } from '../expect/check-expectations.js';
 import type { TestCase, TestFile } from '../spec/test-spec.js';
 import { CaseExecutors } from './case-executors.js';
+import { runSetup } from './case-setup.js';
 import { type CaseDirs, copyWorkspace, makeCaseDirs } from './case-workspace.js';
 
 /** What every case runs on: given once by the caller, which reads them from its environment. */
@@ -85,15 +86,19 @@ export async function runCase(
   }
 }
 
-async function runAndCheck(context: CaseContext): Promise<{ failures: Failure[]; status: RunRecordStatus }> {
+/** The run's status is absent when the case never got to run (its setup failed). */
+async function runAndCheck(context: CaseContext): Promise<{ failures: Failure[]; status?: RunRecordStatus }> {
   const { testCase, workflow, dirs, signal } = context;
   if (testCase.warmCache) {
     // The warm-up fills the case's cache from a throwaway copy; its outcome is not judged.
-    const warm = await runOnce(context, await copyWorkspace(testCase.workspace, dirs.root, 'warm-up'), 'warm-up');
+    const warmUp = await prepareWorkspace(context, 'warm-up');
+    if (typeof warmUp !== 'string') return { failures: [warmUp] };
+    const warm = await runOnce(context, warmUp, 'warm-up');
     // A run started on a signal already aborted would never see the abort: stop here.
     if (signal.aborted) return timedOut(context, warm.run.record.status);
   }
-  const workspace = await copyWorkspace(testCase.workspace, dirs.root, 'workspace');
+  const workspace = await prepareWorkspace(context, 'workspace');
+  if (typeof workspace !== 'string') return { failures: [workspace] };
   const { run, executors } = await runOnce(context, workspace, 'case');
   if (signal.aborted) return timedOut(context, run.record.status);
   const masker = new SecretMasker(Object.values(testCase.secrets));
@@ -103,6 +108,12 @@ async function runAndCheck(context: CaseContext): Promise<{ failures: Failure[];
     what: `step ${u.key}: the agent stopped after ${u.use.used} of the transcript's ${u.use.total} turns`,
   }));
   return { failures: [...unused, ...(await checkExpectations(testCase.expect, facts))], status: run.record.status };
+}
+
+/** A fresh copy of the case's workspace with its setup scripts run: its path, or why setup failed. */
+async function prepareWorkspace(context: CaseContext, name: string): Promise<string | Failure> {
+  const workspace = await copyWorkspace(context.testCase.workspace, context.dirs.root, name);
+  return (await runSetup(context.testCase.setup, workspace, context.signal)) ?? workspace;
 }
 
 function timedOut(context: CaseContext, status: RunRecordStatus): { failures: Failure[]; status: RunRecordStatus } {

@@ -34,8 +34,20 @@ export interface TestCase {
   readonly secretsAt: SourceSpan;
   readonly workspace: WorkspaceSpec | undefined;
   readonly warmCache: boolean;
+  /** Scripts run in each fresh workspace copy before the run: the file's, then the case's own. */
+  readonly setup: readonly SetupScript[];
   readonly mocks: ReadonlyMap<string, StepMock>;
   readonly expect: Expectations;
+}
+
+/**
+ * A bash script that prepares a case's workspace copy (a fixture cannot
+ * hold a `.git`, say). Test files are trusted code, like a test runner's
+ * setup files: it runs outside the sandbox, in the copy.
+ */
+export interface SetupScript {
+  readonly script: string;
+  readonly at: SourceSpan;
 }
 
 /** A stand-in for one step: for the step as a whole, and per `for_each` item by index. */
