@@ -88,7 +88,7 @@ export async function runCase(
 
 /** The run's status is absent when the case never got to run (its setup failed). */
 async function runAndCheck(context: CaseContext): Promise<{ failures: Failure[]; status?: RunRecordStatus }> {
-  const { testCase, workflow, dirs, signal } = context;
+  const { testCase, workflow, signal } = context;
   if (testCase.warmCache) {
     // The warm-up fills the case's cache from a throwaway copy; its outcome is not judged.
     const warmUp = await prepareWorkspace(context, 'warm-up');
