@@ -5,6 +5,6 @@ export { type ExecutorConfig, loadExecutorConfig } from './executor-config.js';
 export { OUTPUT_TAIL_BYTES } from './run-process.js';
 export { shellExecutor } from './shell-executor.js';
 export { templateExecutor } from './template-executor.js';
-export { resolveInsideWorkspace } from './workspace-file.js';
+export { resolveInsideWorkspace, writeWorkspaceFile } from './workspace-file.js';
 export * from './claude-code/index.js';
 export * from './webhook/index.js';

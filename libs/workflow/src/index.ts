@@ -50,3 +50,4 @@ export type { TemplateFileReader } from './validate/template-files.js';
 export { matchesInputType } from './validate/check-inputs.js';
 export { workspacePathProblem } from './validate/workspace-path.js';
 export { type WorkflowBundle, loadWorkflowBundle, readWorkflowBundle } from './workflow-bundle.js';
+export { didYouMean } from './util/did-you-mean.js';

@@ -1,8 +1,7 @@
 import { type Diagnostic, type SourceSpan, ValidationError, errorMessage } from '@flowline/core';
 import { resolveInputs } from '@flowline/engine';
-import type { CompiledStep, CompiledWorkflow } from '@flowline/workflow';
+import { type CompiledStep, type CompiledWorkflow, didYouMean } from '@flowline/workflow';
 
-import { didYouMean } from '../parse/did-you-mean.js';
 import { Problems } from '../parse/problems.js';
 import type { MockBody, StepMock, TestCase, TestFile } from '../spec/test-spec.js';
 

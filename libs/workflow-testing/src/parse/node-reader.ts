@@ -1,6 +1,6 @@
 import type { SourceSpan } from '@flowline/core';
+import { didYouMean } from '@flowline/workflow';
 
-import { didYouMean } from './did-you-mean.js';
 import type { YamlEntry, YamlMap, YamlNode, YamlSeq } from './positioned-yaml.js';
 import type { Problems } from './problems.js';
 

@@ -1,7 +1,7 @@
 import { assertNever, errorMessage } from '@flowline/core';
+import { didYouMean } from '@flowline/workflow';
 
 import { CHECK_OPS, type Check, type CheckOp, type Matcher } from '../spec/test-spec.js';
-import { didYouMean } from './did-you-mean.js';
 import type { NodeReader } from './node-reader.js';
 import { type YamlMap, type YamlNode, plainValue } from './positioned-yaml.js';
 

@@ -1,14 +1,6 @@
-import { mkdir, realpath, writeFile } from 'node:fs/promises';
-import { dirname, join, relative } from 'node:path';
-
 import { FlowlineError, canonicalJson, errorMessage, sha256Hex } from '@flowline/core';
 import type { StepOutcome } from '@flowline/engine';
-import {
-  type ExecutedStepType,
-  type ExecutionContext,
-  type Executor,
-  resolveInsideWorkspace,
-} from '@flowline/executors';
+import { type ExecutedStepType, type Executor, writeWorkspaceFile } from '@flowline/executors';
 
 import type { OutcomeMock } from '../spec/test-spec.js';
 
@@ -26,7 +18,7 @@ export function outcomeExecutor(mock: OutcomeMock, type: ExecutedStepType): Exec
     version: `mock-${sha256Hex(canonicalJson(content)).slice(0, 16)}`,
     async execute(_step, context) {
       try {
-        for (const file of files) await writeStepFile(context, file.path, file.content);
+        for (const file of files) await writeWorkspaceFile(context, file.path, file.content);
       } catch (error) {
         const code = error instanceof FlowlineError ? error.code : 'write_failed';
         return { ok: false, error: { code, message: errorMessage(error), retryable: false } };
@@ -60,12 +52,3 @@ export function mockedOutcome(mock: OutcomeMock): StepOutcome {
  * snapshots before and after. A path through a symlink out of the workspace
  * is refused, as for a template step.
  */
-async function writeStepFile(context: ExecutionContext, path: string, content: string): Promise<void> {
-  const target = await resolveInsideWorkspace(context.workspace, path);
-  const destination =
-    context.capture === undefined
-      ? target
-      : join(context.capture.upperDir, relative(await realpath(context.workspace), target));
-  await mkdir(dirname(destination), { recursive: true });
-  await writeFile(destination, content);
-}
