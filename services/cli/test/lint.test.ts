@@ -111,6 +111,24 @@ describe('flowline lint: text output and exit status', () => {
     );
   });
 
+  test('a test suite named outright (as templates/*.yaml names it) is checked against its workflow, not linted as one', async () => {
+    const workflow = await write('wf/clean.yaml', CLEAN);
+    const good = await write('wf/clean.test.yaml', 'cases:\n  - name: greets\n    inputs: { who: Ada }\n');
+    const bad = await write(
+      'wf/broken.test.yaml',
+      'workflow: clean.yaml\ncases:\n  - name: x\n    mocks: { greet2: { outputs: {} } }\n',
+    );
+
+    const clean = await flowline(['lint', '--strict', good, workflow]);
+    expect(clean).toMatchObject({ code: 0, stdout: 'no problems in 2 files\n' });
+
+    const broken = await flowline(['lint', bad, workflow]);
+    expect(broken.code).toBe(1);
+    expect(broken.stdout).toContain(
+      `${bad}:4:14: error: workflow "clean" has no step "greet2" (did you mean "greet"?) [unknown-step]`,
+    );
+  });
+
   test('a file that cannot be read: reason on stderr, the others still linted, exit 2', async () => {
     const file = await write('w.yaml', ONE_WARNING);
     const missing = join(root, 'missing.yaml');

@@ -8,6 +8,7 @@ import {
   sarifLog,
   summaryLine,
 } from '@flowline/workflow';
+import { loadTestFile } from '@flowline/workflow-testing';
 
 import { type CliIo, EXIT, UsageError, painter } from '../cli-io.js';
 import type { Command, ParsedCommand } from '../command.js';
@@ -22,6 +23,7 @@ export const lintCommand: Command = {
   usage: 'flowline lint FILE|DIR… [--format text|json|sarif] [--config FILE] [--strict] [--quiet]',
   details:
     'A DIR stands for the *.yaml/*.yml workflow files directly in it (not *.test.yaml).\n' +
+    'A *.test.yaml FILE named outright is checked as a test suite, as flowline test checks it.\n' +
     'Exit status: 0 no errors (warnings allowed), 1 any error (or, with --strict, any warning),\n' +
     '2 a usage error, a file that cannot be read or a lint config that is invalid.\n' +
     'Rules, suppression comments and .flowline-lint.yaml: docs/lint-rules.md.',
@@ -41,13 +43,37 @@ export const lintCommand: Command = {
   async run(args, io) {
     const format = formatOf(args);
     const config = args.values['config'];
-    const run = await lintPaths(args.positionals, { configFile: typeof config === 'string' ? config : undefined });
+    const suites = args.positionals.filter(isTestSuite);
+    const workflows = args.positionals.filter((arg) => !isTestSuite(arg));
+    const linted =
+      workflows.length === 0
+        ? { results: [], configFailures: [], problems: [] }
+        : await lintPaths(workflows, { configFile: typeof config === 'string' ? config : undefined });
+    // Workflows first, then suites, each in the order given.
+    const run = { ...linted, results: [...linted.results, ...(await Promise.all(suites.map(checkSuite)))] };
     reportFailures(run, io);
     const shown = args.values['quiet'] === true ? run.results.map(withoutWarnings) : run.results;
     io.stdout.write(render(format, shown, io));
     return exitStatus(run, args.values['strict'] === true);
   },
 };
+
+const TEST_SUITE = /\.test\.ya?ml$/;
+
+function isTestSuite(path: string): boolean {
+  return TEST_SUITE.test(path);
+}
+
+/**
+ * A test suite among the arguments (a shell glob such as `templates/*.yaml`
+ * takes them in) is checked as `flowline test` checks it before running: its
+ * shape, the workflow it names, and how its cases fit that workflow. The
+ * lint rules are for workflows; the suite has no findings of its own besides.
+ */
+async function checkSuite(file: string): Promise<FileLintResult> {
+  const loaded = await loadTestFile(file);
+  return { file, diagnostics: loaded.ok ? [] : loaded.diagnostics };
+}
 
 function formatOf(args: ParsedCommand): LintFormat {
   const format = args.values['format'];
