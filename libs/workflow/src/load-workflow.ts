@@ -53,6 +53,19 @@ export async function loadWorkflowFile(
   path: string,
   limits: SourceLimits = DEFAULT_SOURCE_LIMITS,
 ): Promise<LoadResult> {
+  const read = await readWorkflowFile(path, limits);
+  if (!read.ok) return read;
+  return loadWorkflow(read.text, { file: path, readTemplateFile: templateFileReader(dirname(path)), limits });
+}
+
+/**
+ * A workflow file's text, or the `file-too-large` diagnostic when it is over
+ * the limit (checked before reading it). Throws as loadWorkflowFile does.
+ */
+export async function readWorkflowFile(
+  path: string,
+  limits: SourceLimits = DEFAULT_SOURCE_LIMITS,
+): Promise<{ readonly ok: true; readonly text: string } | Extract<LoadResult, { ok: false }>> {
   const size = await stat(path).then(
     (s) => s.size,
     (error: unknown) => {
@@ -67,12 +80,12 @@ export async function loadWorkflowFile(
       endLine: 1,
       endColumn: 1,
     });
-    return failed(sink);
+    return { ok: false, diagnostics: sink.items };
   }
   const text = await readFile(path, 'utf8').catch((error: unknown) => {
     throw unreadable(path, error);
   });
-  return loadWorkflow(text, { file: path, readTemplateFile: templateFileReader(dirname(path)), limits });
+  return { ok: true, text };
 }
 
 export function templateFileReader(directory: string): TemplateFileReader {
