@@ -1,26 +1,12 @@
 import { describe, expect, it } from '@jest/globals';
 
-import type { LintRule } from '../lint-rule.js';
-import { lintYaml, placesOf } from '../test-support/lint-yaml.js';
+import { lintYaml, messages, places, steps } from '../test-support/lint-yaml.js';
 import { cacheWithoutFiles } from './logic-cache-rules.js';
 import { needlessNeeds, redundantNeeds } from './logic-needs-rules.js';
 import { continueOnErrorUnchecked, unusedOutputs } from './logic-output-rules.js';
 import { emptyBranch, unreachableStep } from './logic-reachability-rules.js';
 import { LOGIC_RULES } from './logic-rules.js';
 import { triggerRuleNeverFires, triggerRuleWithoutEffect } from './logic-trigger-rules.js';
-
-/** A workflow named `w` with these lines under `steps:` (line 3 is the first). */
-function steps(...lines: string[]): string {
-  return ['name: w', 'steps:', ...lines, ''].join('\n');
-}
-
-function places(rule: LintRule, yaml: string): string[] {
-  return placesOf(lintYaml(yaml, [rule]));
-}
-
-function messages(rule: LintRule, yaml: string): string[] {
-  return lintYaml(yaml, [rule]).map((d) => d.message);
-}
 
 describe('the logic catalogue', () => {
   it('holds logic rules with unique ids and full docs', () => {

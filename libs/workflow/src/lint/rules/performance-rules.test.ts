@@ -1,26 +1,12 @@
 import { describe, expect, it } from '@jest/globals';
 
-import type { LintRule } from '../lint-rule.js';
-import { lintYaml, placesOf } from '../test-support/lint-yaml.js';
+import { lintYaml, messages, places, steps } from '../test-support/lint-yaml.js';
 import { agentWithoutMaxTurns, forEachUnbounded, missingTimeout, timeoutTooLarge } from './perf-bounds-rules.js';
 import { uncachedExpensiveStep } from './perf-cache-rules.js';
 import { expensiveCommand, hasSideEffects } from './perf-commands.js';
 import { shellPipelines } from './security-shell.js';
 import { STEP_LIMIT, serialChain, tooManySteps } from './perf-shape-rules.js';
 import { PERFORMANCE_RULES } from './performance-rules.js';
-
-/** A workflow named `w` with these lines under `steps:` (line 3 is the first). */
-function steps(...lines: string[]): string {
-  return ['name: w', 'steps:', ...lines, ''].join('\n');
-}
-
-function places(rule: LintRule, yaml: string): string[] {
-  return placesOf(lintYaml(yaml, [rule]));
-}
-
-function messages(rule: LintRule, yaml: string): string[] {
-  return lintYaml(yaml, [rule]).map((d) => d.message);
-}
 
 describe('the performance catalogue', () => {
   it('holds performance rules with unique ids and full docs', () => {

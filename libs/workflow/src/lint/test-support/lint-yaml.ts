@@ -16,3 +16,18 @@ export function lintYaml(yaml: string, rules: readonly LintRule[]): Diagnostic[]
 export function placesOf(diagnostics: readonly Diagnostic[]): string[] {
   return diagnostics.map((d) => `${d.line}:${d.column} ${d.code}`);
 }
+
+/** A workflow named `w` with these lines under `steps:` (line 3 is the first). */
+export function steps(...lines: string[]): string {
+  return ['name: w', 'steps:', ...lines, ''].join('\n');
+}
+
+/** `line:column code` of each finding of one rule. */
+export function places(rule: LintRule, yaml: string): string[] {
+  return placesOf(lintYaml(yaml, [rule]));
+}
+
+/** The messages of one rule's findings. */
+export function messages(rule: LintRule, yaml: string): string[] {
+  return lintYaml(yaml, [rule]).map((d) => d.message);
+}
