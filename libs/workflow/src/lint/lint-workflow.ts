@@ -5,7 +5,7 @@ import type { WorkflowDefinition } from '../definition/workflow-definition.js';
 import { DiagnosticSink } from '../diagnostics.js';
 import { type LoadWorkflowOptions, loadWorkflow } from '../load-workflow.js';
 import { parseSource } from '../source/parse-source.js';
-import { runRule } from './lint-context.js';
+import { prepareLintSource, runRule } from './lint-context.js';
 import type { LintRule } from './lint-rule.js';
 import { LINT_RULES } from './rules/index.js';
 
@@ -31,13 +31,13 @@ export function lintWorkflow(text: string, options: LintWorkflowOptions): Diagno
 export function runRules(text: string, workflow: CompiledWorkflow, options: LintWorkflowOptions): Diagnostic[] {
   const source = parseSource(text, new DiagnosticSink(options.file), options.limits);
   if (source === undefined) return [];
-  const lintSource = {
+  const lintSource = prepareLintSource({
     file: options.file,
     text,
     definition: source.value as unknown as WorkflowDefinition,
     workflow,
     positions: source.positions,
-  };
+  });
   return (options.rules ?? LINT_RULES).flatMap((rule) => {
     try {
       return runRule(rule, lintSource);

@@ -21,9 +21,19 @@ const STORE_AS_SECRET =
   'revoke it (it is in the history now), declare it in `secrets:`, and read it as `{{secrets.NAME}}`, ' +
   "through the step's `env:` for a script.";
 
-/** Every string in the workflow (metadata and `x-` fields included), with its path. */
-function workflowStrings(context: LintContext): [ValuePath, string][] {
-  return stringLeaves(context.definition, []);
+const STRINGS = new WeakMap<object, readonly [ValuePath, string][]>();
+
+/**
+ * Every string in the workflow (metadata and `x-` fields included), with its
+ * path: collected once per workflow, since every credential rule reads them.
+ */
+function workflowStrings(context: LintContext): readonly [ValuePath, string][] {
+  let strings = STRINGS.get(context.definition);
+  if (strings === undefined) {
+    strings = stringLeaves(context.definition, []);
+    STRINGS.set(context.definition, strings);
+  }
+  return strings;
 }
 
 /**
