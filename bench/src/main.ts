@@ -2,6 +2,7 @@ import { fileURLToPath } from 'node:url';
 
 import { type Row, machine, markdownTable, writeSection } from './report.js';
 import { fsCacheSuite } from './suites/fs-cache.js';
+import { lintSuite } from './suites/lint.js';
 import { localRunSuite } from './suites/local-run.js';
 import { schedulerSuite } from './suites/scheduler.js';
 import { templateRenderSuite } from './suites/template-render.js';
@@ -14,6 +15,7 @@ import { workflowCompileSuite } from './suites/workflow-compile.js';
  */
 const suites: readonly [string, () => Row[] | Promise<Row[]>][] = [
   ['workflow language', workflowCompileSuite],
+  ['lint', lintSuite],
   ['templates', templateRenderSuite],
   ['scheduler', schedulerSuite],
   ['filesystem cache', fsCacheSuite],
