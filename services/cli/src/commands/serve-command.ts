@@ -1,8 +1,5 @@
-import { serveWorker } from '@flowline/worker';
-
 import { UsageError } from '../cli-io.js';
 import type { Command } from '../command.js';
-import { serveCoordinator } from '../serve/serve-coordinator.js';
 
 const SERVICES = ['coordinator', 'worker'] as const;
 
@@ -19,11 +16,13 @@ export const serveCommand: Command = {
   options: {},
   optionHelp: {},
   positionals: [1, 1],
-  run(args, io) {
+  // The services (express, BullMQ, the AWS SDKs) are imported only here: loaded
+  // at start-up they cost every other command about a third of a second.
+  async run(args, io) {
     const service = args.positionals[0];
     const serveIo = { env: io.env, stdout: io.stdout, stderr: io.stderr };
-    if (service === 'worker') return serveWorker(serveIo);
-    if (service === 'coordinator') return serveCoordinator(serveIo);
+    if (service === 'worker') return (await import('@flowline/worker')).serveWorker(serveIo);
+    if (service === 'coordinator') return (await import('../serve/serve-coordinator.js')).serveCoordinator(serveIo);
     throw new UsageError(`serve takes ${SERVICES.join(' or ')}, not "${service}"`, 'serve');
   },
 };
