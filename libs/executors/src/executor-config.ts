@@ -1,4 +1,5 @@
 import { type ClaudeConfig, loadClaudeConfig } from './claude-code/claude-config.js';
+import { parseSandboxReadable } from './sandbox-readable.js';
 import { type EgressPolicy, parseEgressAllow } from './webhook/egress-policy.js';
 
 /** Executor settings, read from the environment once per process (12-factor). */
@@ -7,6 +8,8 @@ export interface ExecutorConfig {
   readonly killGraceMs: number;
   readonly egress: EgressPolicy;
   readonly claude: ClaudeConfig;
+  /** Host paths shell and claude_code steps may read although the sandbox's private /tmp would hide them. */
+  readonly sandboxReadable: readonly string[];
 }
 
 /** Throws a one-line error naming the variable when one is malformed. */
@@ -15,5 +18,6 @@ export function loadExecutorConfig(env: Readonly<Record<string, string | undefin
     killGraceMs: 5_000,
     egress: parseEgressAllow(env['FLOWLINE_EGRESS_ALLOW']),
     claude: loadClaudeConfig(env),
+    sandboxReadable: parseSandboxReadable(env['FLOWLINE_SANDBOX_READABLE']),
   };
 }

@@ -26,6 +26,7 @@ export const shellExecutor: Executor<RenderedShell> = {
       network: step.sandbox.network,
       limits: step.sandbox,
       writable: [context.scratchDir],
+      readable: context.config.sandboxReadable,
       ...(context.capture === undefined ? {} : { capture: context.capture }),
     });
     const result = await runProcess(plan, {

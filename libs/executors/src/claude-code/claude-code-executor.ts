@@ -39,7 +39,7 @@ export const claudeCodeExecutor: Executor<RenderedClaudeCode> = {
       limits: step.sandbox,
       writable: [context.scratchDir],
       // The CLI may be installed under /tmp (a checkout there), which the sandbox's private /tmp hides.
-      readable: [binary],
+      readable: [binary, ...context.config.sandboxReadable],
       ...(context.capture === undefined ? {} : { capture: context.capture }),
     });
     const masker = credentialMasker(context);

@@ -33,7 +33,7 @@ export async function testContext(
     signal: controller.signal,
     controller,
     sandbox: options.sandbox ?? new NoSandbox(),
-    config: { killGraceMs: 500, ...options.config } as ExecutorConfig,
+    config: { killGraceMs: 500, sandboxReadable: [], ...options.config } as ExecutorConfig,
     logs,
     log: (stream, text) => logs.push({ stream, text }),
     cleanup: () => rm(root, { recursive: true, force: true }),

@@ -157,12 +157,22 @@ function caseDeps(context: CaseContext, executorFor: NonNullable<RunnerDeps['exe
       onCorrupt: (key, reason) => env.warn(`cache entry ${key.slice(0, 12)} is corrupt (${reason})`),
     }),
     sandbox: env.sandbox,
-    config: env.config,
+    config: withLinkTargetsReadable(env.config, context.testCase),
     clock: Date.now,
     tempDir: dirs.root,
     warn: env.warn,
     executorFor,
   };
+}
+
+/**
+ * A `link:` in the case's workspace points outside it, often under /tmp (a
+ * checkout's node_modules), where the sandbox's private /tmp would hide it:
+ * the link targets are made readable to the case's steps.
+ */
+function withLinkTargetsReadable(config: ExecutorConfig, testCase: TestCase): ExecutorConfig {
+  const targets = testCase.workspace?.links.map((link) => link.target) ?? [];
+  return targets.length === 0 ? config : { ...config, sandboxReadable: [...config.sandboxReadable, ...targets] };
 }
 
 function missingSecrets(testCase: TestCase, missing: readonly string[]): Failure {

@@ -3,14 +3,13 @@ import { readFileSync } from 'node:fs';
 import { cp, mkdtemp, readFile, symlink } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { basename, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 
 import type { AgentEdit } from '../support/file-editing-agent.js';
+import { REPO, REPO_NODE_MODULES } from '../support/repository.js';
 
 const run = promisify(execFile);
 
-export const REPO = fileURLToPath(new URL('../../../../', import.meta.url));
 export const WORKFLOW = join(REPO, 'templates/increase-test-coverage.yaml');
 const FIXTURE = join(REPO, 'templates/fixtures/js-low-coverage');
 /** The tests a competent agent writes for each module, as `<module>.coverage.test.js`. */
@@ -24,7 +23,7 @@ const AGENT_TESTS = join(REPO, 'templates/fixtures/js-low-coverage-agent-tests')
 export async function fixtureCopy(): Promise<string> {
   const dir = join(await mkdtemp(join(tmpdir(), 'flowline-coverage-')), 'tidy-utils');
   await cp(FIXTURE, dir, { recursive: true });
-  await symlink(join(REPO, 'node_modules'), join(dir, 'node_modules'));
+  await symlink(REPO_NODE_MODULES, join(dir, 'node_modules'));
   await git(dir, 'init', '-q');
   await git(dir, 'add', '-A');
   await git(dir, 'commit', '-q', '-m', 'tidy-utils as the fixture has it');

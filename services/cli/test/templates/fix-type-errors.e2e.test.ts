@@ -8,6 +8,7 @@ import type { ScriptedModelServer } from '@flowline/executors';
 
 import { startFileEditingAgent } from '../support/file-editing-agent.js';
 import { type FlowlineResult, runFlowline } from '../support/flowline-process.js';
+import { READ_REPO_NODE_MODULES } from '../support/repository.js';
 import {
   BROKEN_FILES,
   WORKFLOW,
@@ -61,6 +62,7 @@ async function runWorkflow(fixes: readonly string[], inputs: readonly string[] =
       ANTHROPIC_API_KEY: 'test-key',
       FLOWLINE_CLAUDE_MAX_RETRIES: '0',
       FLOWLINE_STATE_DIR: stateDir,
+      ...READ_REPO_NODE_MODULES,
     },
   });
   return { result, summary: summaryOf(result), prompts: agent.prompts };

@@ -11,6 +11,7 @@ import { type ScriptedModelServer, startScriptedModelServer } from '@flowline/ex
 
 import { type EditPlanner, startFileEditingAgent } from '../support/file-editing-agent.js';
 import { type FlowlineResult, runFlowline } from '../support/flowline-process.js';
+import { READ_REPO_NODE_MODULES } from '../support/repository.js';
 import { WORKFLOW, fixtureCopy, git, goodTestsFor, lineCoverage } from './coverage-fixture.js';
 
 /**
@@ -66,6 +67,7 @@ async function runWorkflow(
       FLOWLINE_STATE_DIR: stateDir,
       // The notification goes to a receiver on this machine, which the SSRF guard refuses unless told.
       FLOWLINE_EGRESS_ALLOW: '127.0.0.1',
+      ...READ_REPO_NODE_MODULES,
     },
   });
   if (result.stdout === '') throw new Error(`flowline printed no summary (exit ${result.code}):\n${result.stderr}`);

@@ -3,11 +3,9 @@ import { createHash } from 'node:crypto';
 import { cp, mkdtemp, readFile, readdir, symlink } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 
 import type { AgentEdit, EditPlanner } from '../support/file-editing-agent.js';
-
-const REPO = fileURLToPath(new URL('../../../../', import.meta.url));
+import { REPO, REPO_NODE_MODULES } from '../support/repository.js';
 
 /** The reference workflow and its fixture: a small TypeScript project with type errors, and the same files fixed. */
 export const WORKFLOW = join(REPO, 'templates/fix-type-errors.yaml');
@@ -26,7 +24,7 @@ export const BROKEN_FILES = ['src/inventory.ts', 'src/orders.ts', 'src/report.ts
 export async function fixtureCopy(): Promise<string> {
   const workspace = await mkdtemp(join(tmpdir(), 'flowline-type-errors-'));
   await cp(FIXTURE, workspace, { recursive: true });
-  await symlink(join(REPO, 'node_modules'), join(workspace, 'node_modules'));
+  await symlink(REPO_NODE_MODULES, join(workspace, 'node_modules'));
   return workspace;
 }
 

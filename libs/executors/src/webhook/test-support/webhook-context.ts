@@ -26,7 +26,7 @@ export function webhookContext(allow?: string): WebhookTestContext {
     controller,
     sandbox: new NoSandbox(),
     // The webhook never reads the claude settings.
-    config: { killGraceMs: 1000, egress: parseEgressAllow(allow), claude: undefined as never },
+    config: { killGraceMs: 1000, egress: parseEgressAllow(allow), claude: undefined as never, sandboxReadable: [] },
     logs,
     log: (_stream, text) => logs.push(text),
   };
