@@ -3,24 +3,11 @@ import { join } from 'node:path';
 
 import { describe, expect, test } from '@jest/globals';
 
-import { type CliIo, main } from '../src/index.js';
 import { VERSION } from '../src/version.js';
+import { flowlineInProcess as flowline } from './support/in-process.js';
 
 const EXAMPLES = 'templates/examples';
 const INVALID = 'libs/workflow/fixtures/invalid';
-
-/** Runs `flowline ...args` in-process and captures what it prints. */
-async function flowline(args: string[], env: CliIo['env'] = {}) {
-  let stdout = '';
-  let stderr = '';
-  const io: CliIo = {
-    stdout: { write: (text: string) => (stdout += text) },
-    stderr: { write: (text: string) => (stderr += text) },
-    env,
-  };
-  const code = await main(args, io);
-  return { code, stdout, stderr };
-}
 
 const examples = readdirSync(EXAMPLES)
   .filter((f) => f.endsWith('.yaml'))

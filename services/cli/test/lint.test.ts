@@ -4,21 +4,8 @@ import { join, relative } from 'node:path';
 
 import { afterEach, beforeEach, describe, expect, test } from '@jest/globals';
 
-import { type CliIo, main } from '../src/index.js';
 import { VERSION } from '../src/version.js';
-
-/** Runs `flowline ...args` in-process and captures what it prints. */
-async function flowline(args: string[]) {
-  let stdout = '';
-  let stderr = '';
-  const io: CliIo = {
-    stdout: { write: (text: string) => (stdout += text) },
-    stderr: { write: (text: string) => (stderr += text) },
-    env: {},
-  };
-  const code = await main(args, io);
-  return { code, stdout, stderr };
-}
+import { flowlineInProcess as flowline } from './support/in-process.js';
 
 /** Passes every rule of the catalogue: the baseline the other workflows break one thing of. */
 const CLEAN = `version: 1

@@ -9,7 +9,8 @@ import { type ClusterStores, openClusterStores, parseServiceConfig } from '@flow
 import { type RedisServer, startRedis } from '@flowline/test-servers';
 import { type WorkerService, startWorkerService } from '@flowline/worker';
 
-import { type CliIo, main } from '../src/index.js';
+import type { CliIo } from '../src/index.js';
+import { flowlineInProcess } from './support/in-process.js';
 
 /**
  * The remote commands against a real coordinator service and worker (file
@@ -140,17 +141,9 @@ afterAll(async () => {
   if (dir !== undefined) await rm(dir, { recursive: true, force: true });
 });
 
-/** Runs `flowline ...args` in-process with the test's environment (or another) and captures what it prints. */
-async function flowline(args: string[], environment: CliIo['env'] = env) {
-  let stdout = '';
-  let stderr = '';
-  const io: CliIo = {
-    stdout: { write: (text: string) => (stdout += text) },
-    stderr: { write: (text: string) => (stderr += text) },
-    env: environment,
-  };
-  const code = await main(args, io);
-  return { code, stdout, stderr };
+/** Runs `flowline ...args` in-process with the test's environment (or another). */
+function flowline(args: string[], environment: CliIo['env'] = env) {
+  return flowlineInProcess(args, environment);
 }
 
 interface RunBody {

@@ -2,19 +2,7 @@ import { createHash } from 'node:crypto';
 
 import { describe, expect, test } from '@jest/globals';
 
-import { type CliIo, main } from '../src/index.js';
-
-async function flowline(args: string[], env: CliIo['env'] = {}) {
-  let stdout = '';
-  let stderr = '';
-  const io: CliIo = {
-    stdout: { write: (text: string) => (stdout += text) },
-    stderr: { write: (text: string) => (stderr += text) },
-    env,
-  };
-  const code = await main(args, io);
-  return { code, stdout, stderr };
-}
+import { flowlineInProcess as flowline } from './support/in-process.js';
 
 describe('flowline token new', () => {
   test('prints a fresh token and the sha256 entry of exactly that token', async () => {
