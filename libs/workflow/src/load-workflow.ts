@@ -10,7 +10,7 @@ import type { WorkflowDefinition } from './definition/workflow-definition.js';
 import { DiagnosticSink } from './diagnostics.js';
 import { validateSchema } from './schema/schema-validator.js';
 import { overLimit } from './util/describe.js';
-import { parseSource } from './source/parse-source.js';
+import { type ParsedSource, parseSource } from './source/parse-source.js';
 import { DEFAULT_SOURCE_LIMITS, type SourceLimits } from './source/source-limits.js';
 import type { TemplateFileReader } from './validate/template-files.js';
 import { validateLogic } from './validate/validate-logic.js';
@@ -34,6 +34,18 @@ export type LoadResult =
  * message, not a cascade. Warnings come back with a valid workflow too.
  */
 export function loadWorkflow(text: string, options: LoadWorkflowOptions): LoadResult {
+  const loaded = loadWorkflowWithSource(text, options);
+  return loaded.ok ? { ok: true, workflow: loaded.workflow, diagnostics: loaded.diagnostics } : loaded;
+}
+
+/** A valid workflow with the parse it was compiled from: its value as written and its places. */
+export type LoadedWithSource = Extract<LoadResult, { ok: true }> & { readonly source: ParsedSource };
+
+/** loadWorkflow, keeping the parse for callers that read the workflow as written too (lint), so it is not parsed twice. */
+export function loadWorkflowWithSource(
+  text: string,
+  options: LoadWorkflowOptions,
+): LoadedWithSource | Extract<LoadResult, { ok: false }> {
   const sink = new DiagnosticSink(options.file);
   const source = parseSource(text, sink, options.limits);
   if (source === undefined || !validateSchema(source.value, source.positions, sink)) return failed(sink);
@@ -41,7 +53,7 @@ export function loadWorkflow(text: string, options: LoadWorkflowOptions): LoadRe
   const facts = validateLogic(definition, source.positions, sink, options.readTemplateFile);
   if (sink.hasErrors || facts.dag === undefined) return failed(sink);
   const workflow = compileDefinition(definition, { ...facts, dag: facts.dag }, text);
-  return { ok: true, workflow, diagnostics: sink.items.sort(compareDiagnostics) };
+  return { ok: true, workflow, diagnostics: sink.items.sort(compareDiagnostics), source };
 }
 
 /**
@@ -120,6 +132,6 @@ function systemReason(error: unknown): string {
   return errorMessage(error);
 }
 
-function failed(sink: DiagnosticSink): LoadResult {
+function failed(sink: DiagnosticSink): Extract<LoadResult, { ok: false }> {
   return { ok: false, diagnostics: sink.items.sort(compareDiagnostics) };
 }

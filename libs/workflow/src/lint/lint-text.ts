@@ -1,7 +1,6 @@
 import { type Diagnostic, compareDiagnostics } from '@flowline/core';
 
-import type { CompiledWorkflow } from '../compile/compiled-workflow.js';
-import { loadWorkflow } from '../load-workflow.js';
+import { type LoadedWithSource, loadWorkflowWithSource } from '../load-workflow.js';
 import { type LintConfig, DEFAULT_LINT_CONFIG, configuredSeverity } from './lint-config.js';
 import type { LintSeverity } from './lint-rule.js';
 import { type LintWorkflowOptions, runRules } from './lint-workflow.js';
@@ -21,13 +20,13 @@ export interface LintOptions extends LintWorkflowOptions {
  * suppress, plus the diagnostics about those comments. Sorted by place.
  */
 export function lintText(text: string, options: LintOptions): Diagnostic[] {
-  const loaded = loadWorkflow(text, options);
+  const loaded = loadWorkflowWithSource(text, options);
   if (!loaded.ok) return [...loaded.diagnostics];
-  return [...loaded.diagnostics, ...lintCompiled(text, loaded.workflow, options)].sort(compareDiagnostics);
+  return [...loaded.diagnostics, ...lintCompiled(text, loaded, options)].sort(compareDiagnostics);
 }
 
 /** The configured, suppression-filtered rule findings for a workflow validation accepted. */
-export function lintCompiled(text: string, workflow: CompiledWorkflow, options: LintOptions): Diagnostic[] {
+export function lintCompiled(text: string, loaded: LoadedWithSource, options: LintOptions): Diagnostic[] {
   const config = options.config ?? DEFAULT_LINT_CONFIG;
   const catalogue = options.rules ?? LINT_RULES;
   const severities = new Map<string, LintSeverity>();
@@ -36,7 +35,7 @@ export function lintCompiled(text: string, workflow: CompiledWorkflow, options: 
     if (severity !== 'off') severities.set(rule.id, severity);
   }
   const active = catalogue.filter((rule) => severities.has(rule.id));
-  const findings = runRules(text, workflow, { ...options, rules: active }).map((d) => ({
+  const findings = runRules(text, loaded, { ...options, rules: active }).map((d) => ({
     ...d,
     severity: severities.get(d.code) ?? d.severity,
   }));

@@ -1,10 +1,7 @@
 import { type Diagnostic, compareDiagnostics, errorMessage } from '@flowline/core';
 
-import type { CompiledWorkflow } from '../compile/compiled-workflow.js';
 import type { WorkflowDefinition } from '../definition/workflow-definition.js';
-import { DiagnosticSink } from '../diagnostics.js';
-import { type LoadWorkflowOptions, loadWorkflow } from '../load-workflow.js';
-import { parseSource } from '../source/parse-source.js';
+import { type LoadWorkflowOptions, type LoadedWithSource, loadWorkflowWithSource } from '../load-workflow.js';
 import { prepareLintSource, runRule } from './lint-context.js';
 import type { LintRule } from './lint-rule.js';
 import { LINT_RULES } from './rules/index.js';
@@ -22,21 +19,19 @@ export interface LintWorkflowOptions extends LoadWorkflowOptions {
  * (lint-text.ts).
  */
 export function lintWorkflow(text: string, options: LintWorkflowOptions): Diagnostic[] {
-  const loaded = loadWorkflow(text, options);
+  const loaded = loadWorkflowWithSource(text, options);
   if (!loaded.ok) return [...loaded.diagnostics];
-  return [...loaded.diagnostics, ...runRules(text, loaded.workflow, options)].sort(compareDiagnostics);
+  return [...loaded.diagnostics, ...runRules(text, loaded, options)].sort(compareDiagnostics);
 }
 
-/** The rules' findings on a workflow that validation accepted (`workflow` compiled from `text`). */
-export function runRules(text: string, workflow: CompiledWorkflow, options: LintWorkflowOptions): Diagnostic[] {
-  const source = parseSource(text, new DiagnosticSink(options.file), options.limits);
-  if (source === undefined) return [];
+/** The rules' findings on a workflow that validation accepted (`loaded` from `text`). */
+export function runRules(text: string, loaded: LoadedWithSource, options: LintWorkflowOptions): Diagnostic[] {
   const lintSource = prepareLintSource({
     file: options.file,
     text,
-    definition: source.value as unknown as WorkflowDefinition,
-    workflow,
-    positions: source.positions,
+    definition: loaded.source.value as unknown as WorkflowDefinition,
+    workflow: loaded.workflow,
+    positions: loaded.source.positions,
   });
   return (options.rules ?? LINT_RULES).flatMap((rule) => {
     try {
